@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ProvKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "provkit", targets: ["ProvCLI"]),
+        .library(name: "ProvModel", targets: ["ProvModel"]),
+        .library(name: "ProvStore", targets: ["ProvStore"]),
+        .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
+        .library(name: "ProvQuery", targets: ["ProvQuery"]),
+        .library(name: "ProvImport", targets: ["ProvImport"]),
+        .library(name: "ProvTesting", targets: ["ProvTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Data model, identifiers, events and the taxonomy. No third-party dependency.
+        .target(name: "ProvModel"),
+        // The store protocol, its query and result types, and errors.
+        .target(
+            name: "ProvStore",
+            dependencies: ["ProvModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The embedded default back-end: SQLite through GRDB.
+        .target(
+            name: "ProvStoreSQLite",
+            dependencies: ["ProvStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Query-side logic over any store: lineage graphs and their renderings, run filters.
+        .target(name: "ProvQuery", dependencies: ["ProvStore"]),
+        // Importers that turn third-party files (record trails, A4NN histories) into events.
+        .target(name: "ProvImport", dependencies: ["ProvModel"]),
+        // The `provkit` command line: the composition root.
+        .executableTarget(
+            name: "ProvCLI",
+            dependencies: [
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: fixtures, temporary stores and the store conformance suite.
+        .target(name: "ProvTesting", dependencies: ["ProvModel", "ProvStore"]),
+        .testTarget(name: "ProvModelTests", dependencies: ["ProvModel", "ProvTesting"]),
+        .testTarget(name: "ProvStoreSQLiteTests", dependencies: ["ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(name: "ProvCLITests", dependencies: ["ProvTesting"]),
+    ]
+)
+
+// Settings shared by every target.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

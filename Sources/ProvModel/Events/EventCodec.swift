@@ -1,0 +1,423 @@
+import Foundation
+
+/// What is wrong with one event of the native format: the field at fault (when one is) and what to fix.
+public struct EventFormatError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The dotted path of the offending field, such as `run` or `layers[2].type`; `nil` for the line as a whole.
+    public var field: String?
+    /// What is wrong, phrased so the user knows what to fix.
+    public var message: String
+
+    public init(field: String?, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        if let field { "field '\(field)': \(message)" } else { message }
+    }
+}
+
+/// Reads and writes events in the native JSON Lines format (one JSON object per line).
+public enum EventCodec {
+    /// Decodes one line of the native format.
+    /// - Throws: ``EventFormatError`` naming the field at fault.
+    public static func decode(line: some StringProtocol) throws(EventFormatError) -> ProvEvent {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+        } catch {
+            throw EventFormatError(field: nil, message: "not valid JSON (\(Self.describe(error)))")
+        }
+        guard case .object(let object) = value else {
+            throw EventFormatError(field: nil, message: "expected a JSON object, found \(value.typeName)")
+        }
+        return try decode(object: object)
+    }
+
+    /// Decodes one event from an already-parsed JSON object.
+    /// - Throws: ``EventFormatError`` naming the field at fault.
+    public static func decode(object: [String: JSONValue]) throws(EventFormatError) -> ProvEvent {
+        let fields = FieldReader(object)
+        let type = try fields.string("type")
+        switch type {
+        case "experiment":
+            try fields.allow(["type", "id", "name", "description", "time"])
+            return .experiment(
+                ExperimentRecord(
+                    id: try fields.id("id"), name: try fields.nonEmptyString("name"),
+                    description: try fields.optionalString("description"), createdAt: try fields.optionalTime("time")
+                ))
+        case "run_start":
+            try fields.allow(["type", "id", "experiment", "parent", "kind", "name", "time", "status"])
+            return .runStart(
+                RunStart(
+                    id: try fields.id("id"), experiment: try fields.id("experiment"),
+                    parent: try fields.optionalID("parent"), kind: try fields.optionalEnum("kind", RunKind.self),
+                    name: try fields.optionalString("name"), startedAt: try fields.time("time"),
+                    status: try fields.optionalEnum("status", RunStatus.self) ?? .running
+                ))
+        case "run_end":
+            try fields.allow(["type", "id", "status", "time"])
+            return .runEnd(
+                RunEnd(
+                    run: try fields.id("id"), status: try fields.enumValue("status", RunStatus.self),
+                    endedAt: try fields.time("time")))
+        case "entity":
+            try fields.allow(["type", "id", "kind", "name", "location", "digest", "size", "time", "attributes"])
+            return .entity(
+                EntityRecord(
+                    id: try fields.id("id"), kind: try fields.enumValue("kind", EntityKind.self),
+                    name: try fields.optionalString("name"), location: try fields.optionalString("location"),
+                    digest: try fields.optionalDigest("digest"), sizeBytes: try fields.optionalInteger("size"),
+                    createdAt: try fields.optionalTime("time"), attributes: try fields.attributes("attributes")
+                ))
+        case "agent":
+            try fields.allow(["type", "id", "kind", "name", "attributes"])
+            return .agent(
+                AgentRecord(
+                    id: try fields.id("id"), kind: try fields.enumValue("kind", AgentKind.self),
+                    name: try fields.nonEmptyString("name"), attributes: try fields.attributes("attributes")))
+        case "relation":
+            try fields.allow(["type", "relation", "subject", "object", "time", "attributes"])
+            return .relation(
+                RelationRecord(
+                    try fields.enumValue("relation", RelationKind.self), subject: try fields.id("subject"),
+                    object: try fields.id("object"), time: try fields.optionalTime("time"),
+                    attributes: try fields.attributes("attributes")))
+        case "parameter":
+            try fields.allow(["type", "run", "key", "value"])
+            return .parameter(
+                ParameterRecord(run: try fields.id("run"), key: try fields.key("key"), value: try fields.scalarText("value")))
+        case "tag":
+            try fields.allow(["type", "run", "experiment", "key", "value"])
+            let run = try fields.optionalID("run")
+            let experiment = try fields.optionalID("experiment")
+            guard (run == nil) != (experiment == nil) else {
+                throw EventFormatError(field: "run", message: "a tag needs exactly one of 'run' or 'experiment'")
+            }
+            return .tag(
+                TagRecord(target: (run ?? experiment)!, key: try fields.key("key"), value: try fields.scalarText("value")))
+        case "metric":
+            try fields.allow(["type", "run", "key", "value", "step", "time", "epoch"])
+            return .metric(
+                MetricPoint(
+                    run: try fields.id("run"), key: try fields.key("key"), value: try fields.metricValue("value"),
+                    step: try fields.optionalInteger("step") ?? 0, time: try fields.optionalTime("time"),
+                    epoch: try fields.optionalNumber("epoch")))
+        case "telemetry":
+            try fields.allow(["type", "run", "time", "phase", "values"])
+            return .telemetry(
+                TelemetrySample(
+                    run: try fields.id("run"), time: try fields.time("time"),
+                    phase: try fields.optionalEnum("phase", TelemetryPhase.self) ?? .periodic,
+                    values: try fields.readings("values")))
+        case "architecture":
+            try fields.allow(["type", "run", "model", "layers"])
+            return .architecture(
+                ArchitectureRecord(
+                    run: try fields.id("run"), model: try fields.optionalID("model"), layers: try fields.layers("layers")))
+        default:
+            throw EventFormatError(
+                field: "type",
+                message: "unknown event type '\(type)'; expected one of \(ProvEvent.typeNames.joined(separator: ", "))")
+        }
+    }
+
+    /// Encodes one event as a single line of the native format (no trailing newline), keys sorted.
+    public static func encode(_ event: ProvEvent) -> String {
+        var object: [String: JSONValue] = ["type": .string(event.typeName)]
+        func set(_ key: String, _ value: String?) {
+            if let value { object[key] = .string(value) }
+        }
+        switch event {
+        case .experiment(let record):
+            set("id", record.id.hex)
+            set("name", record.name)
+            set("description", record.description)
+            set("time", record.createdAt?.iso8601)
+        case .runStart(let record):
+            set("id", record.id.hex)
+            set("experiment", record.experiment.hex)
+            set("parent", record.parent?.hex)
+            set("kind", record.kind.rawValue)
+            set("name", record.name)
+            set("time", record.startedAt.iso8601)
+            set("status", record.status.rawValue)
+        case .runEnd(let record):
+            set("id", record.run.hex)
+            set("status", record.status.rawValue)
+            set("time", record.endedAt.iso8601)
+        case .entity(let record):
+            set("id", record.id.hex)
+            set("kind", record.kind.rawValue)
+            set("name", record.name)
+            set("location", record.location)
+            set("digest", record.digest)
+            if let size = record.sizeBytes { object["size"] = .number(Double(size)) }
+            set("time", record.createdAt?.iso8601)
+            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
+        case .agent(let record):
+            set("id", record.id.hex)
+            set("kind", record.kind.rawValue)
+            set("name", record.name)
+            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
+        case .relation(let record):
+            set("relation", record.kind.rawValue)
+            set("subject", record.subject.hex)
+            set("object", record.object.hex)
+            set("time", record.time?.iso8601)
+            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
+        case .parameter(let record):
+            set("run", record.run.hex)
+            set("key", record.key)
+            set("value", record.value)
+        case .tag(let record):
+            // A tag's target type is not known to the record; the run form is the common one.
+            set("run", record.target.hex)
+            set("key", record.key)
+            set("value", record.value)
+        case .metric(let point):
+            set("run", point.run.hex)
+            set("key", point.key)
+            object["value"] = .number(point.value)
+            object["step"] = .number(Double(point.step))
+            set("time", point.time?.iso8601)
+            if let epoch = point.epoch { object["epoch"] = .number(epoch) }
+        case .telemetry(let sample):
+            set("run", sample.run.hex)
+            set("time", sample.time.iso8601)
+            set("phase", sample.phase.rawValue)
+            object["values"] = .object(sample.values.mapValues { .number($0) })
+        case .architecture(let record):
+            set("run", record.run.hex)
+            set("model", record.model?.hex)
+            object["layers"] = .array(
+                record.layers.map { layer in
+                    var members = layer.hyperparameters
+                    members["type"] = .string(layer.type)
+                    return .object(members)
+                })
+        }
+        return JSONValue.object(object).jsonText
+    }
+
+    /// Encodes a tag on an experiment (the `experiment` form of the tag event).
+    public static func encodeExperimentTag(_ record: TagRecord) -> String {
+        JSONValue.object([
+            "type": "tag", "experiment": .string(record.target.hex), "key": .string(record.key),
+            "value": .string(record.value),
+        ]).jsonText
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            if let underlying = context.underlyingError as NSError?,
+                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+            {
+                return detail
+            }
+            return context.debugDescription
+        }
+        return String(describing: error)
+    }
+}
+
+/// Reads typed fields out of a JSON object, throwing errors that name the field.
+struct FieldReader {
+    let object: [String: JSONValue]
+    let prefix: String
+
+    init(_ object: [String: JSONValue], prefix: String = "") {
+        self.object = object
+        self.prefix = prefix
+    }
+
+    func path(_ key: String) -> String { prefix + key }
+
+    func missing(_ key: String, _ expected: String) -> EventFormatError {
+        EventFormatError(field: path(key), message: "is required (\(expected))")
+    }
+
+    func mistyped(_ key: String, _ expected: String, _ found: JSONValue) -> EventFormatError {
+        EventFormatError(field: path(key), message: "expected \(expected), found \(found.typeName)")
+    }
+
+    func allow(_ keys: Set<String>) throws(EventFormatError) {
+        for key in object.keys.sorted() where !keys.contains(key) {
+            throw EventFormatError(
+                field: path(key), message: "is not a field of this event; allowed: \(keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func optionalString(_ key: String) throws(EventFormatError) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        case let other?: throw mistyped(key, "a string", other)
+        }
+    }
+
+    func string(_ key: String) throws(EventFormatError) -> String {
+        guard let value = try optionalString(key) else { throw missing(key, "a string") }
+        return value
+    }
+
+    func nonEmptyString(_ key: String) throws(EventFormatError) -> String {
+        let value = try string(key)
+        guard !value.isEmpty else { throw EventFormatError(field: path(key), message: "must not be empty") }
+        return value
+    }
+
+    func key(_ key: String) throws(EventFormatError) -> String {
+        let value = try nonEmptyString(key)
+        guard value.utf8.count <= 250 else {
+            throw EventFormatError(field: path(key), message: "is longer than 250 bytes")
+        }
+        return value
+    }
+
+    func optionalID(_ key: String) throws(EventFormatError) -> ProvID? {
+        guard let text = try optionalString(key) else {
+            if let value = object[key], value != .null { throw mistyped(key, "a 32-character hexadecimal id", value) }
+            return nil
+        }
+        guard let id = ProvID(hex: text) else {
+            throw EventFormatError(
+                field: path(key), message: "'\(text.prefix(40))' is not a 32-character hexadecimal id")
+        }
+        return id
+    }
+
+    func id(_ key: String) throws(EventFormatError) -> ProvID {
+        guard object[key] != nil, object[key] != .null else { throw missing(key, "a 32-character hexadecimal id") }
+        return try optionalID(key)!
+    }
+
+    func optionalTime(_ key: String) throws(EventFormatError) -> ProvTime? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let time = ProvTime(iso8601: text) else {
+            throw EventFormatError(
+                field: path(key), message: "'\(text.prefix(40))' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z")
+        }
+        return time
+    }
+
+    func time(_ key: String) throws(EventFormatError) -> ProvTime {
+        guard let value = try optionalTime(key) else { throw missing(key, "an ISO 8601 date-time") }
+        return value
+    }
+
+    func optionalEnum<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type)
+        throws(EventFormatError) -> Value? where Value.RawValue == String
+    {
+        guard let text = try optionalString(key) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw EventFormatError(field: path(key), message: "unknown value '\(text)'; expected one of \(names)")
+        }
+        return value
+    }
+
+    func enumValue<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type)
+        throws(EventFormatError) -> Value where Value.RawValue == String
+    {
+        guard let value = try optionalEnum(key, type) else {
+            throw missing(key, "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
+    func optionalNumber(_ key: String) throws(EventFormatError) -> Double? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .number(let value)?: return value
+        case let other?: throw mistyped(key, "a number", other)
+        }
+    }
+
+    func optionalInteger(_ key: String) throws(EventFormatError) -> Int64? {
+        guard let value = try optionalNumber(key) else { return nil }
+        guard value == value.rounded(), abs(value) < 9.0e15 else {
+            throw EventFormatError(field: path(key), message: "expected a whole number, found \(value)")
+        }
+        return Int64(value)
+    }
+
+    /// A metric value: a number, or one of the strings MLflow uses for non-finite values.
+    func metricValue(_ key: String) throws(EventFormatError) -> Double {
+        switch object[key] {
+        case nil, .null?: throw missing(key, "a number")
+        case .number(let value)?: return value
+        case .string("NaN")?: return .nan
+        case .string("Infinity")?: return .infinity
+        case .string("-Infinity")?: return -.infinity
+        case let other?: throw mistyped(key, "a number (or \"NaN\", \"Infinity\", \"-Infinity\")", other)
+        }
+    }
+
+    /// A parameter or tag value: a string, or a number or boolean taken as its text.
+    func scalarText(_ key: String) throws(EventFormatError) -> String {
+        switch object[key] {
+        case nil, .null?: throw missing(key, "a string")
+        case .string(let value)?: return value
+        case .number(let value)?: return JSONValue.format(number: value)
+        case .bool(let value)?: return String(value)
+        case let other?: throw mistyped(key, "a string, number or boolean", other)
+        }
+    }
+
+    func optionalDigest(_ key: String) throws(EventFormatError) -> String? {
+        guard let text = try optionalString(key) else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].allSatisfy(\.isHexDigit) else {
+            throw EventFormatError(field: path(key), message: "expected 'algorithm:hex', such as 'sha256:9f86d0…'")
+        }
+        return parts[0].lowercased() + ":" + parts[1].lowercased()
+    }
+
+    func attributes(_ key: String) throws(EventFormatError) -> [String: JSONValue] {
+        switch object[key] {
+        case nil, .null?: return [:]
+        case .object(let members)?: return members
+        case let other?: throw mistyped(key, "an object", other)
+        }
+    }
+
+    func readings(_ key: String) throws(EventFormatError) -> [String: Double] {
+        guard let members = try optionalObject(key) else { throw missing(key, "an object of numbers") }
+        var readings: [String: Double] = [:]
+        for (name, value) in members {
+            guard case .number(let number) = value else {
+                throw mistyped(key + "." + name, "a number (omit readings that could not be taken)", value)
+            }
+            readings[name] = number
+        }
+        return readings
+    }
+
+    func optionalObject(_ key: String) throws(EventFormatError) -> [String: JSONValue]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let members)?: return members
+        case let other?: throw mistyped(key, "an object", other)
+        }
+    }
+
+    func layers(_ key: String) throws(EventFormatError) -> [ArchitectureLayer] {
+        guard case .array(let items)? = object[key] else {
+            if let value = object[key], value != .null { throw mistyped(key, "an array of layers", value) }
+            throw missing(key, "an array of layers")
+        }
+        var layers: [ArchitectureLayer] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(var members) = item else {
+                throw mistyped("\(key)[\(index)]", "an object", item)
+            }
+            let reader = FieldReader(members, prefix: path("\(key)[\(index)]."))
+            let type = try reader.nonEmptyString("type")
+            members["type"] = nil
+            layers.append(ArchitectureLayer(type: type, hyperparameters: members))
+        }
+        return layers
+    }
+}
