@@ -29,7 +29,10 @@ let package = Package(
         // The embedded default back-end: SQLite through GRDB.
         .target(
             name: "ProvStoreSQLite",
-            dependencies: ["ProvStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ProvStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Query-side logic over any store: lineage graphs and their renderings, run filters.
         .target(name: "ProvQuery", dependencies: ["ProvStore"]),

@@ -1,0 +1,381 @@
+import Foundation
+import GRDB
+import Logging
+import ProvModel
+public import ProvStore
+
+extension SQLiteStore {
+    /// Ingests events in order in one transaction: all or nothing, durable on return.
+    /// - Throws: ``IngestError`` naming the event and field at fault; nothing of the batch is kept.
+    @discardableResult
+    public func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary {
+        guard !events.isEmpty else { return IngestSummary() }
+        let classifier = self.classifier
+        do {
+            let summary = try await writer.write { db in
+                var session = IngestSession(db: db, classifier: classifier)
+                for (index, event) in events.enumerated() {
+                    session.eventIndex = index
+                    try session.apply(event)
+                }
+                try session.finish()
+                return session.summary
+            }
+            logger.debug("store.ingested", metadata: ["ingest.events": "\(events.count)"])
+            return summary
+        } catch let error as IngestError {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.backend, "the store could not write the batch: \(Self.safeMessage(error))")
+        }
+    }
+}
+
+/// The state of one ingest transaction: caches of node keys and series, and the running summary.
+struct IngestSession {
+    let db: Database
+    let classifier: KeyClassifier
+    var eventIndex = 0
+    var summary = IngestSummary()
+    /// Known nodes: identifier → (integer key, type).
+    private var nodes: [ProvID: (pk: Int64, type: NodeType)] = [:]
+    private var series: [SeriesKey: Int64] = [:]
+    private var seriesDeltas: [Int64: SeriesDelta] = [:]
+
+    private struct SeriesKey: Hashable {
+        var run: Int64
+        var key: String
+    }
+
+    /// The changes a batch makes to one series' summary.
+    private struct SeriesDelta {
+        var count = 0
+        var lastStep: Int64 = .min
+        var lastTime: Int64 = .min
+        var lastValue: Double = .nan
+        var minimum: Double = .infinity
+        var maximum: Double = -.infinity
+
+        mutating func add(value: Double, step: Int64, time: Int64?) {
+            count += 1
+            let time = time ?? .min
+            if step > lastStep || (step == lastStep && time >= lastTime) {
+                lastStep = step
+                lastTime = time
+                lastValue = value
+            }
+            if !value.isNaN {
+                minimum = Swift.min(minimum, value)
+                maximum = Swift.max(maximum, value)
+            }
+        }
+    }
+
+    init(db: Database, classifier: KeyClassifier) {
+        self.db = db
+        self.classifier = classifier
+    }
+
+    func fail(_ field: String?, _ message: String) -> IngestError {
+        IngestError(eventIndex: eventIndex, field: field, message: message)
+    }
+
+    // MARK: Node lookup
+
+    private mutating func lookup(_ id: ProvID) throws -> (pk: Int64, type: NodeType)? {
+        if let known = nodes[id] { return known }
+        let statement = try db.cachedStatement(sql: "SELECT pk, node_type FROM node WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id.hex]) else { return nil }
+        let type = NodeType(rawValue: row[1]) ?? .entity
+        let found = (pk: row[0] as Int64, type: type)
+        nodes[id] = found
+        return found
+    }
+
+    /// The key of an existing node of one of `types`, or an error naming `field`.
+    private mutating func require(_ id: ProvID, _ types: Set<NodeType>, field: String) throws -> (pk: Int64, type: NodeType) {
+        guard let node = try lookup(id) else {
+            let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
+            throw fail(field, "refers to unknown \(expected) \(id.hex); define it earlier in the batch or the store")
+        }
+        guard types.contains(node.type) else {
+            let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
+            throw fail(field, "\(id.hex) is a \(node.type.rawValue), but a \(expected) is required here")
+        }
+        return node
+    }
+
+    /// Creates the node row for `id`, or returns the existing key when it already exists with the same type.
+    private mutating func defineNode(_ id: ProvID, type: NodeType) throws -> (pk: Int64, isNew: Bool) {
+        if let existing = try lookup(id) {
+            guard existing.type == type else {
+                throw fail("id", "\(id.hex) is already a \(existing.type.rawValue) and cannot be redefined as a \(type.rawValue)")
+            }
+            return (existing.pk, false)
+        }
+        let statement = try db.cachedStatement(sql: "INSERT INTO node (id, node_type) VALUES (?, ?)")
+        try statement.execute(arguments: [id.hex, type.rawValue])
+        let pk = db.lastInsertedRowID
+        nodes[id] = (pk, type)
+        return (pk, true)
+    }
+
+    // MARK: Events
+
+    mutating func apply(_ event: ProvEvent) throws {
+        summary.events += 1
+        switch event {
+        case .experiment(let record): try apply(record)
+        case .runStart(let record): try apply(record)
+        case .runEnd(let record): try apply(record)
+        case .entity(let record): try apply(record)
+        case .agent(let record): try apply(record)
+        case .relation(let record): try apply(record)
+        case .parameter(let record): try apply(record)
+        case .tag(let record): try apply(record)
+        case .metric(let point): try apply(point)
+        case .telemetry(let sample): try apply(sample)
+        case .architecture(let record): try apply(record)
+        }
+    }
+
+    private mutating func apply(_ record: ExperimentRecord) throws {
+        let byName = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?"),
+            arguments: [record.name])
+        if let byName, (byName[0] as String) != record.id.hex {
+            throw fail("name", "an experiment named '\(record.name)' already exists with id \(byName[0] as String)")
+        }
+        let (pk, isNew) = try defineNode(record.id, type: .experiment)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO experiment (node_pk, name, description, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
+                    description = coalesce(excluded.description, description),
+                    created_at = coalesce(created_at, excluded.created_at)
+                """
+        ).execute(arguments: [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
+        if isNew { summary.experiments += 1 }
+    }
+
+    private mutating func apply(_ record: RunStart) throws {
+        let experiment = try require(record.experiment, [.experiment], field: "experiment")
+        var parentPK: Int64? = nil
+        if let parent = record.parent {
+            guard parent != record.id else { throw fail("parent", "a run cannot be its own parent") }
+            parentPK = try require(parent, [.run], field: "parent").pk
+        }
+        let (pk, isNew) = try defineNode(record.id, type: .run)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
+                    parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, name),
+                    started_at = excluded.started_at
+                """
+        ).execute(arguments: [
+            pk, experiment.pk, parentPK, record.kind.rawValue, record.name, record.status.rawValue,
+            record.startedAt.microsecondsSinceEpoch,
+        ])
+        if isNew { summary.runs += 1 }
+    }
+
+    private mutating func apply(_ record: RunEnd) throws {
+        let run = try require(record.run, [.run], field: "id")
+        let started = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT started_at FROM run WHERE node_pk = ?"), arguments: [run.pk]) ?? .min
+        guard record.endedAt.microsecondsSinceEpoch >= started else {
+            throw fail("time", "the run ends before it started")
+        }
+        try db.cachedStatement(sql: "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?")
+            .execute(arguments: [record.status.rawValue, record.endedAt.microsecondsSinceEpoch, run.pk])
+    }
+
+    private mutating func apply(_ record: EntityRecord) throws {
+        let (pk, isNew) = try defineNode(record.id, type: .entity)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, name),
+                    location = coalesce(excluded.location, location), digest = coalesce(excluded.digest, digest),
+                    size_bytes = coalesce(excluded.size_bytes, size_bytes),
+                    created_at = coalesce(created_at, excluded.created_at),
+                    attributes = coalesce(excluded.attributes, attributes)
+                """
+        ).execute(arguments: [
+            pk, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
+            record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
+        ])
+        if isNew { summary.entities += 1 }
+    }
+
+    private mutating func apply(_ record: AgentRecord) throws {
+        let (pk, isNew) = try defineNode(record.id, type: .agent)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
+                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                    attributes = coalesce(excluded.attributes, attributes)
+                """
+        ).execute(arguments: [pk, record.kind.rawValue, record.name, Self.json(record.attributes)])
+        if isNew { summary.agents += 1 }
+    }
+
+    private mutating func apply(_ record: RelationRecord) throws {
+        let subject = try require(record.subject, record.kind.subjectTypes, field: "subject")
+        let object = try require(record.object, record.kind.objectTypes, field: "object")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO relation (kind, subject_pk, object_pk, time, attributes) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (subject_pk, object_pk, kind) DO UPDATE SET time = coalesce(time, excluded.time),
+                    attributes = coalesce(excluded.attributes, attributes)
+                """
+        ).execute(arguments: [
+            record.kind.rawValue, subject.pk, object.pk, record.time?.microsecondsSinceEpoch,
+            Self.json(record.attributes),
+        ])
+        if db.changesCount > 0 { summary.relations += 1 }
+    }
+
+    private mutating func apply(_ record: ParameterRecord) throws {
+        let run = try require(record.run, [.run], field: "run")
+        if let existing = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT value FROM parameter WHERE node_pk = ? AND key = ?"),
+            arguments: [run.pk, record.key])
+        {
+            guard existing == record.value else {
+                throw fail("value", "parameter '\(record.key)' of run \(record.run.hex) is already set to a different value; parameters cannot change")
+            }
+            return
+        }
+        try db.cachedStatement(
+            sql: "INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            run.pk, record.key, record.value, Self.number(record.value), classifier.term(for: record.key),
+        ])
+        summary.parameters += 1
+    }
+
+    private mutating func apply(_ record: TagRecord) throws {
+        let target = try require(record.target, [.run, .experiment], field: "run")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
+                """
+        ).execute(arguments: [
+            target.pk, record.key, record.value, Self.number(record.value), classifier.term(for: record.key),
+        ])
+        summary.tags += 1
+    }
+
+    private mutating func apply(_ point: MetricPoint) throws {
+        let run = try require(point.run, [.run], field: "run")
+        let seriesKey = SeriesKey(run: run.pk, key: point.key)
+        let seriesPK: Int64
+        if let known = series[seriesKey] {
+            seriesPK = known
+        } else {
+            if let existing = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT pk FROM metric_series WHERE run_pk = ? AND key = ?"),
+                arguments: [run.pk, point.key])
+            {
+                seriesPK = existing
+            } else {
+                try db.cachedStatement(sql: "INSERT INTO metric_series (run_pk, key, term) VALUES (?, ?, ?)")
+                    .execute(arguments: [run.pk, point.key, classifier.term(for: point.key)])
+                seriesPK = db.lastInsertedRowID
+            }
+            series[seriesKey] = seriesPK
+        }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO metric_point (series_pk, step, time, epoch, value) VALUES (?, ?, ?, ?, ?)")
+        let time = point.time?.microsecondsSinceEpoch
+        statement.setUncheckedArguments([
+            seriesPK, point.step, time, point.epoch, point.value.isNaN ? nil : point.value,
+        ])
+        try statement.execute()
+        seriesDeltas[seriesPK, default: SeriesDelta()].add(value: point.value, step: point.step, time: time)
+        summary.metricPoints += 1
+    }
+
+    private mutating func apply(_ sample: TelemetrySample) throws {
+        let run = try require(sample.run, [.run], field: "run")
+        let readings = JSONValue.object(sample.values.mapValues { .number($0) }).jsonText
+        try db.cachedStatement(sql: "INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings])
+        let keyStatement = try db.cachedStatement(
+            sql: "INSERT INTO telemetry_key (run_pk, key, term) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        for key in sample.values.keys {
+            try keyStatement.execute(arguments: [run.pk, key, classifier.term(for: key)])
+        }
+        summary.telemetrySamples += 1
+    }
+
+    private mutating func apply(_ record: ArchitectureRecord) throws {
+        let run = try require(record.run, [.run], field: "run")
+        var modelPK: Int64? = nil
+        if let model = record.model {
+            modelPK = try require(model, [.entity], field: "model").pk
+        }
+        try db.cachedStatement(sql: "DELETE FROM architecture_layer WHERE run_pk = ?").execute(arguments: [run.pk])
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO architecture_layer (run_pk, position, layer_type, model_pk, hyperparameters)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+        for (position, layer) in record.layers.enumerated() {
+            try statement.execute(arguments: [
+                run.pk, position, layer.type, modelPK, JSONValue.object(layer.hyperparameters).jsonText,
+            ])
+        }
+        summary.architectures += 1
+    }
+
+    /// Folds the batch's changes into each metric series' summary.
+    mutating func finish() throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE metric_series SET
+                    point_count = point_count + ?,
+                    last_value = CASE WHEN last_step IS NULL OR ? > last_step
+                        OR (? = last_step AND ? >= coalesce(last_time, -9223372036854775808)) THEN ? ELSE last_value END,
+                    last_time = CASE WHEN last_step IS NULL OR ? > last_step
+                        OR (? = last_step AND ? >= coalesce(last_time, -9223372036854775808)) THEN ? ELSE last_time END,
+                    last_step = CASE WHEN last_step IS NULL OR ? > last_step THEN ? ELSE last_step END,
+                    min_value = CASE WHEN ? IS NULL THEN min_value WHEN min_value IS NULL THEN ? ELSE min(min_value, ?) END,
+                    max_value = CASE WHEN ? IS NULL THEN max_value WHEN max_value IS NULL THEN ? ELSE max(max_value, ?) END
+                WHERE pk = ?
+                """)
+        for (pk, delta) in seriesDeltas {
+            let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
+            let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
+            let comparableTime = delta.lastTime
+            let minimum: Double? = delta.minimum.isFinite || delta.minimum == -.infinity ? delta.minimum : nil
+            let maximum: Double? = delta.maximum.isFinite || delta.maximum == .infinity ? delta.maximum : nil
+            try statement.execute(arguments: [
+                delta.count,
+                delta.lastStep, delta.lastStep, comparableTime, lastValue,
+                delta.lastStep, delta.lastStep, comparableTime, lastTime,
+                delta.lastStep, delta.lastStep,
+                minimum, minimum, minimum,
+                maximum, maximum, maximum,
+                pk,
+            ])
+        }
+    }
+
+    static func json(_ attributes: [String: JSONValue]) -> String? {
+        attributes.isEmpty ? nil : JSONValue.object(attributes).jsonText
+    }
+
+    /// The text as a finite number, when it is one, for numeric comparisons in filters.
+    static func number(_ text: String) -> Double? {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+public import Logging
+public import ProvModel
+public import ProvStore
+import Synchronization
+
+/// The embedded default store: one SQLite database (WAL mode, foreign keys on), opened through GRDB.
+///
+/// Writes are batched in one transaction per ``ingestCounting(_:)`` call and are durable when the call returns
+/// (`synchronous = FULL` by default). Readers run concurrently with the writer.
+public struct SQLiteStore: ProvenanceStore {
+    /// How the store opens its database.
+    public struct Configuration: Sendable {
+        /// Whether a returned ingest is on disk (`FULL`, the default) or only in the OS cache (`NORMAL`: survives
+        /// a process crash but not a power loss).
+        public var durableCommits: Bool = true
+        /// The taxonomy that classifies keys at ingest. Default: ``Taxonomy/standard``.
+        public var taxonomy: Taxonomy = .standard
+        /// How long a writer waits for another process's lock before failing, in seconds.
+        public var busyTimeout: Double = 10
+
+        /// The defaults.
+        public static var `default`: Configuration { Configuration() }
+
+        public init() {}
+    }
+
+    let writer: any DatabaseWriter
+    let classifier: KeyClassifier
+    let logger: Logger
+    /// The database file, or `nil` for an in-memory store.
+    public let path: String?
+
+    /// Opens (creating if needed) the store in the SQLite file at `path`, migrating it to the current schema.
+    /// - Throws: ``StoreError`` with code `cannotOpen` or `incompatibleSchema`.
+    public init(path: String, configuration: Configuration = .default, logger: Logger) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot create the folder for the store at \(path): \(error.localizedDescription)")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.grdbConfiguration(configuration))
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the store at \(path): \(Self.safeMessage(error))")
+        }
+        try self.init(writer: pool, path: path, configuration: configuration, logger: logger)
+    }
+
+    /// Opens a new, empty store that lives in memory only (for tests and throwaway work).
+    public static func inMemory(configuration: Configuration = .default, logger: Logger) throws -> SQLiteStore {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: grdbConfiguration(configuration))
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open an in-memory store: \(safeMessage(error))")
+        }
+        return try SQLiteStore(writer: queue, path: nil, configuration: configuration, logger: logger)
+    }
+
+    private init(writer: any DatabaseWriter, path: String?, configuration: Configuration, logger: Logger) throws {
+        self.writer = writer
+        self.path = path
+        self.logger = logger
+        self.classifier = KeyClassifier(taxonomy: configuration.taxonomy)
+        do {
+            let migrator = ProvSchema.migrator
+            let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(
+                    .incompatibleSchema,
+                    "the store at \(path ?? "memory") was written by a newer ProvKit; upgrade provkit to open it")
+            }
+            try migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(
+                .cannotOpen, "cannot prepare the store at \(path ?? "memory"): \(Self.safeMessage(error))")
+        }
+        logger.debug("store.opened", metadata: ["store.path": "\(path ?? ":memory:")"])
+    }
+
+    private static func grdbConfiguration(_ configuration: Configuration) -> GRDB.Configuration {
+        var grdb = GRDB.Configuration()
+        grdb.foreignKeysEnabled = true
+        grdb.busyMode = .timeout(configuration.busyTimeout)
+        grdb.label = "ProvKit"
+        let synchronous = configuration.durableCommits ? "FULL" : "NORMAL"
+        grdb.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        return grdb
+    }
+
+    /// A message about a database error that carries no SQL arguments (GRDB keeps them out by default).
+    static func safeMessage(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "database error \(error.resultCode)"
+        }
+        return String(describing: error)
+    }
+
+    /// Runs a read, mapping database failures to ``StoreError``.
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.backend, "the store could not be read: \(Self.safeMessage(error))")
+        }
+    }
+}
+
+/// Classifies keys with the taxonomy, remembering each key's result.
+final class KeyClassifier: Sendable {
+    let taxonomy: Taxonomy
+    private let cache = Mutex<[String: String?]>([:])
+
+    init(taxonomy: Taxonomy) {
+        self.taxonomy = taxonomy
+    }
+
+    /// The term id for `key`, or `nil` when no term fits.
+    func term(for key: String) -> String? {
+        if let cached = cache.withLock({ $0[key] }) {
+            return cached
+        }
+        let term = taxonomy.classify(key)?.term.id
+        cache.withLock { $0[key] = term }
+        return term
+    }
+}

@@ -1,0 +1,137 @@
+import GRDB
+
+/// The schema of the embedded store, changed only by appending migrations.
+///
+/// Identifiers are stored once, in `node`; every other table refers to nodes by their integer key, which keeps
+/// indexes small and lineage walks fast. Metric points hang off a `metric_series` row per (run, key), which also
+/// keeps the series' summary (count, last, min, max) current at ingest. Times are microseconds since the epoch.
+/// A NaN metric value is stored as NULL (SQLite has no NaN); the column is otherwise NOT NULL in meaning.
+enum ProvSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: provenance graph, parameters, tags, metrics, telemetry, architecture") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE node (
+                        pk INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE CHECK (length(id) = 32),
+                        node_type TEXT NOT NULL CHECK (node_type IN ('experiment', 'run', 'entity', 'agent'))
+                    );
+                    CREATE TABLE experiment (
+                        node_pk INTEGER PRIMARY KEY REFERENCES node(pk),
+                        name TEXT NOT NULL UNIQUE,
+                        description TEXT,
+                        created_at INTEGER
+                    );
+                    CREATE TABLE run (
+                        node_pk INTEGER PRIMARY KEY REFERENCES node(pk),
+                        experiment_pk INTEGER NOT NULL REFERENCES experiment(node_pk),
+                        parent_pk INTEGER REFERENCES run(node_pk),
+                        kind TEXT NOT NULL,
+                        name TEXT,
+                        status TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        ended_at INTEGER
+                    );
+                    CREATE INDEX run_by_experiment ON run(experiment_pk, started_at);
+                    CREATE INDEX run_by_parent ON run(parent_pk);
+                    CREATE INDEX run_by_name ON run(name);
+                    CREATE TABLE entity (
+                        node_pk INTEGER PRIMARY KEY REFERENCES node(pk),
+                        kind TEXT NOT NULL,
+                        name TEXT,
+                        location TEXT,
+                        digest TEXT,
+                        size_bytes INTEGER,
+                        created_at INTEGER,
+                        attributes TEXT
+                    );
+                    CREATE INDEX entity_by_name ON entity(name);
+                    CREATE INDEX entity_by_location ON entity(location);
+                    CREATE INDEX entity_by_digest ON entity(digest);
+                    CREATE TABLE agent (
+                        node_pk INTEGER PRIMARY KEY REFERENCES node(pk),
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        attributes TEXT
+                    );
+                    CREATE INDEX agent_by_name ON agent(name);
+                    CREATE TABLE relation (
+                        pk INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        subject_pk INTEGER NOT NULL REFERENCES node(pk),
+                        object_pk INTEGER NOT NULL REFERENCES node(pk),
+                        time INTEGER,
+                        attributes TEXT,
+                        UNIQUE (subject_pk, object_pk, kind)
+                    );
+                    CREATE INDEX relation_by_object ON relation(object_pk, subject_pk);
+                    CREATE TABLE parameter (
+                        node_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        value_number REAL,
+                        term TEXT,
+                        PRIMARY KEY (node_pk, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX parameter_by_key ON parameter(key, value_number);
+                    CREATE INDEX parameter_by_term ON parameter(term);
+                    CREATE TABLE tag (
+                        node_pk INTEGER NOT NULL REFERENCES node(pk),
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        value_number REAL,
+                        term TEXT,
+                        PRIMARY KEY (node_pk, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tag_by_key ON tag(key, value);
+                    CREATE TABLE metric_series (
+                        pk INTEGER PRIMARY KEY,
+                        run_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        key TEXT NOT NULL,
+                        term TEXT,
+                        point_count INTEGER NOT NULL DEFAULT 0,
+                        last_value REAL,
+                        last_step INTEGER,
+                        last_time INTEGER,
+                        min_value REAL,
+                        max_value REAL,
+                        UNIQUE (run_pk, key)
+                    );
+                    CREATE INDEX metric_series_by_key ON metric_series(key, last_value);
+                    CREATE INDEX metric_series_by_term ON metric_series(term);
+                    CREATE TABLE metric_point (
+                        series_pk INTEGER NOT NULL REFERENCES metric_series(pk),
+                        step INTEGER NOT NULL,
+                        time INTEGER,
+                        epoch REAL,
+                        value REAL
+                    );
+                    CREATE INDEX metric_point_by_series ON metric_point(series_pk, step);
+                    CREATE TABLE telemetry_sample (
+                        pk INTEGER PRIMARY KEY,
+                        run_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        time INTEGER NOT NULL,
+                        phase TEXT NOT NULL,
+                        readings TEXT NOT NULL
+                    );
+                    CREATE INDEX telemetry_sample_by_run ON telemetry_sample(run_pk, time);
+                    CREATE TABLE telemetry_key (
+                        run_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        key TEXT NOT NULL,
+                        term TEXT,
+                        PRIMARY KEY (run_pk, key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE architecture_layer (
+                        run_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        position INTEGER NOT NULL,
+                        layer_type TEXT NOT NULL,
+                        model_pk INTEGER REFERENCES entity(node_pk),
+                        hyperparameters TEXT NOT NULL,
+                        PRIMARY KEY (run_pk, position)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}
