@@ -35,7 +35,7 @@ let package = Package(
             ]
         ),
         // Query-side logic over any store: lineage graphs and their renderings, run filters.
-        .target(name: "ProvQuery", dependencies: ["ProvStore"]),
+        .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // The `provkit` command line: the composition root.
