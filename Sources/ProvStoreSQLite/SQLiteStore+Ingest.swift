@@ -228,17 +228,25 @@ struct IngestSession {
     private mutating func apply(_ record: RelationRecord) throws {
         let subject = try require(record.subject, record.kind.subjectTypes, field: "subject")
         let object = try require(record.object, record.kind.objectTypes, field: "object")
+        let time = record.time?.microsecondsSinceEpoch
+        let attributes = Self.json(record.attributes)
         try db.cachedStatement(
             sql: """
                 INSERT INTO relation (kind, subject_pk, object_pk, time, attributes) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (subject_pk, object_pk, kind) DO UPDATE SET time = coalesce(time, excluded.time),
-                    attributes = coalesce(excluded.attributes, attributes)
+                ON CONFLICT (subject_pk, object_pk, kind) DO NOTHING
                 """
-        ).execute(arguments: [
-            record.kind.rawValue, subject.pk, object.pk, record.time?.microsecondsSinceEpoch,
-            Self.json(record.attributes),
-        ])
-        if db.changesCount > 0 { summary.relations += 1 }
+        ).execute(arguments: [record.kind.rawValue, subject.pk, object.pk, time, attributes])
+        if db.changesCount > 0 {
+            summary.relations += 1
+        } else if time != nil || attributes != nil {
+            // The relation exists: keep its first time, take newer attributes.
+            try db.cachedStatement(
+                sql: """
+                    UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
+                    WHERE subject_pk = ? AND object_pk = ? AND kind = ?
+                    """
+            ).execute(arguments: [time, attributes, subject.pk, object.pk, record.kind.rawValue])
+        }
     }
 
     private mutating func apply(_ record: ParameterRecord) throws {
@@ -293,12 +301,13 @@ struct IngestSession {
             series[seriesKey] = seriesPK
         }
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO metric_point (series_pk, step, time, epoch, value) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT OR IGNORE INTO metric_point (series_pk, step, time, epoch, value) VALUES (?, ?, ?, ?, ?)")
         let time = point.time?.microsecondsSinceEpoch
         statement.setUncheckedArguments([
             seriesPK, point.step, time, point.epoch, point.value.isNaN ? nil : point.value,
         ])
         try statement.execute()
+        guard db.changesCount > 0 else { return }  // the same point is already stored
         seriesDeltas[seriesPK, default: SeriesDelta()].add(value: point.value, step: point.step, time: time)
         summary.metricPoints += 1
     }
@@ -306,8 +315,10 @@ struct IngestSession {
     private mutating func apply(_ sample: TelemetrySample) throws {
         let run = try require(sample.run, [.run], field: "run")
         let readings = JSONValue.object(sample.values.mapValues { .number($0) }).jsonText
-        try db.cachedStatement(sql: "INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings])
+        guard db.changesCount > 0 else { return }  // this run already has a sample at that time and phase
         let keyStatement = try db.cachedStatement(
             sql: "INSERT INTO telemetry_key (run_pk, key, term) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         for key in sample.values.keys {

@@ -6,6 +6,8 @@ import GRDB
 /// indexes small and lineage walks fast. Metric points hang off a `metric_series` row per (run, key), which also
 /// keeps the series' summary (count, last, min, max) current at ingest. Times are microseconds since the epoch.
 /// A NaN metric value is stored as NULL (SQLite has no NaN); the column is otherwise NOT NULL in meaning.
+/// A metric point identical to a stored one (same series, step, time and value) is not stored twice, as in
+/// MLflow; neither is a second telemetry sample of a run at the same time and phase.
 enum ProvSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -107,7 +109,8 @@ enum ProvSchema {
                         epoch REAL,
                         value REAL
                     );
-                    CREATE INDEX metric_point_by_series ON metric_point(series_pk, step);
+                    CREATE UNIQUE INDEX metric_point_by_series
+                        ON metric_point(series_pk, step, coalesce(time, -1), coalesce(value, 'NaN'));
                     CREATE TABLE telemetry_sample (
                         pk INTEGER PRIMARY KEY,
                         run_pk INTEGER NOT NULL REFERENCES run(node_pk),
@@ -115,7 +118,7 @@ enum ProvSchema {
                         phase TEXT NOT NULL,
                         readings TEXT NOT NULL
                     );
-                    CREATE INDEX telemetry_sample_by_run ON telemetry_sample(run_pk, time);
+                    CREATE UNIQUE INDEX telemetry_sample_by_run ON telemetry_sample(run_pk, time, phase);
                     CREATE TABLE telemetry_key (
                         run_pk INTEGER NOT NULL REFERENCES run(node_pk),
                         key TEXT NOT NULL,
