@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ProvStoreSQLiteTests", dependencies: ["ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
-        .testTarget(name: "ProvCLITests", dependencies: ["ProvTesting"]),
+        .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
     ]
 )
 
