@@ -269,7 +269,11 @@ struct IngestSession {
     }
 
     private mutating func apply(_ record: TagRecord) throws {
-        let target = try require(record.target, [.run, .experiment], field: "run")
+        let target =
+            switch record.targetType {
+            case .run: try require(record.target, [.run], field: "run")
+            case .experiment: try require(record.target, [.experiment], field: "experiment")
+            }
         try db.cachedStatement(
             sql: """
                 INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)

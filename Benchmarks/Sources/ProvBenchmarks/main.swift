@@ -165,4 +165,4 @@ struct Bench: AsyncParsableCommand {
     }
 }
 
-await Bench.main()
+Bench.main()

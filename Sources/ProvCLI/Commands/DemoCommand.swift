@@ -22,6 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Training epochs per network.")
     var epochs: Int = 20
 
+    @Option(help: ArgumentHelp("Also write the demo's events to this JSON Lines file (the native format).", valueName: "file"))
+    var eventsOut: String?
+
     func validate() throws {
         guard (10...500).contains(epochs) else { throw ValidationError("--epochs must be between 10 and 500") }
     }
@@ -33,6 +36,15 @@ struct DemoCommand: AsyncParsableCommand {
         let campaign = DemoCampaign(ids: UUIDv7Generator(), now: { ProvTime.now() })
             .build(existingExperiment: existing?.id, epochs: epochs)
         let summary = try await store.ingestCounting(campaign.events)
+        if let eventsOut {
+            let text = campaign.events.map(EventCodec.encode).joined(separator: "\n") + "\n"
+            do {
+                try text.write(toFile: eventsOut, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("cannot write the events to \(eventsOut): \(error.localizedDescription)")
+            }
+            print("Wrote \(campaign.events.count) events to \(eventsOut).")
+        }
         print(
             "Stored \(summary.events) events in \(storeOptions.location): \(summary.runs) runs, "
                 + "\(summary.entities) entities, \(summary.relations) relations, \(summary.metricPoints) metric points.\n")

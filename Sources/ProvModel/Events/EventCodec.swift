@@ -96,7 +96,9 @@ public enum EventCodec {
                 throw EventFormatError(field: "run", message: "a tag needs exactly one of 'run' or 'experiment'")
             }
             return .tag(
-                TagRecord(target: (run ?? experiment)!, key: try fields.key("key"), value: try fields.scalarText("value")))
+                TagRecord(
+                    target: (run ?? experiment)!, targetType: run != nil ? .run : .experiment,
+                    key: try fields.key("key"), value: try fields.scalarText("value")))
         case "metric":
             try fields.allow(["type", "run", "key", "value", "step", "time", "epoch"])
             return .metric(
@@ -172,8 +174,7 @@ public enum EventCodec {
             set("key", record.key)
             set("value", record.value)
         case .tag(let record):
-            // A tag's target type is not known to the record; the run form is the common one.
-            set("run", record.target.hex)
+            set(record.targetType.rawValue, record.target.hex)
             set("key", record.key)
             set("value", record.value)
         case .metric(let point):
@@ -199,14 +200,6 @@ public enum EventCodec {
                 })
         }
         return JSONValue.object(object).jsonText
-    }
-
-    /// Encodes a tag on an experiment (the `experiment` form of the tag event).
-    public static func encodeExperimentTag(_ record: TagRecord) -> String {
-        JSONValue.object([
-            "type": "tag", "experiment": .string(record.target.hex), "key": .string(record.key),
-            "value": .string(record.value),
-        ]).jsonText
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -133,15 +133,24 @@ public struct ParameterRecord: Hashable, Sendable {
     }
 }
 
+/// What a tag is attached to. A closed set.
+public enum TagTarget: String, Hashable, Sendable, Codable, CaseIterable {
+    case run
+    case experiment
+}
+
 /// A tag on a run or an experiment.
 public struct TagRecord: Hashable, Sendable {
     /// The run or experiment tagged.
     public var target: ProvID
+    /// Whether ``target`` is a run or an experiment.
+    public var targetType: TagTarget
     public var key: String
     public var value: String
 
-    public init(target: ProvID, key: String, value: String) {
+    public init(target: ProvID, targetType: TagTarget = .run, key: String, value: String) {
         self.target = target
+        self.targetType = targetType
         self.key = key
         self.value = value
     }

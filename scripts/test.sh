@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The one command that runs every ProvKit test (README: "Run all tests").
+# It installs what the tests need, builds, and runs the Swift tests and the Python interoperability tests.
+# Needs: the Swift 6 toolchain; python3 with venv (installed with apt-get when missing and running as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# Python test environment with pinned versions of the peer libraries.
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing python3-venv"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    else
+        echo "python3 with the venv module is required (apt-get install python3-venv)" >&2
+        exit 1
+    fi
+fi
+venv="$root/.venv"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements-test.txt "$venv/.requirements"; then
+    log "creating the Python test environment in .venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q -r requirements-test.txt
+    cp requirements-test.txt "$venv/.requirements"
+fi
+
+log "swift build"
+swift build --build-tests
+
+log "swift test"
+swift test --skip-build 2>&1 | tee .build/swift-test.log
+swift_status=${PIPESTATUS[0]}
+
+log "python interoperability tests"
+set +e
+PROVKIT_BINARY="$root/.build/debug/provkit" "$venv/bin/python" -m pytest -q Tests/Python
+python_status=$?
+set -e
+
+if [ "$swift_status" -ne 0 ] || [ "$python_status" -ne 0 ]; then
+    echo "tests failed (swift: $swift_status, python: $python_status)" >&2
+    exit 1
+fi
+log "all tests passed"
