@@ -7,6 +7,7 @@ import ProvStoreSQLite
 
 /// Storage benchmarks for the embedded store (DESIGN.md §5): durable batched ingest and lineage walks.
 /// Absolute times on shared machines are noisy; the targets are stated next to each figure.
+@main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provkit-bench",
@@ -165,4 +166,4 @@ struct Bench: AsyncParsableCommand {
     }
 }
 
-Bench.main()
+
