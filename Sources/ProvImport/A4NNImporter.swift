@@ -30,7 +30,7 @@ public import ProvModel
 ///   in the file, since arch indices repeat across files and could within one) and ``ImportTags/sourceFile``.
 ///
 /// **Times.** The files record no time. Each run starts at ``ImportContext/now`` (tag
-/// ``ImportTags/startTimeSource`` = `import-time`) and ends with status `finished` at the same time (tag
+/// ``ImportTags/startTimeSource`` = `import-time`) and ends with status `finished` and no end time (tag
 /// ``ImportTags/duration`` = `unknown`).
 public struct A4NNImporter: Sendable {
     /// The header columns, in order.
@@ -309,7 +309,7 @@ public struct A4NNImporter: Sendable {
         series("val_accs") { $0.validationAccuracy.map { $0 / 100 } }
         series("predictions") { row in row.prediction.flatMap { $0.isFinite ? $0 / 100 : nil } }
         series("converged") { row in row.converged.map { $0 ? 1 : 0 } }
-        builder.append(.runEnd(RunEnd(run: run, status: .finished, endedAt: context.now)))
+        builder.append(.runEnd(RunEnd(run: run, status: .finished, endedAt: nil)))
         return builder.events
     }
 }

@@ -4,8 +4,7 @@ public enum ImportTags {
     public static let source = "provkit.source"
     /// The name of the imported file.
     public static let sourceFile = "provkit.source.file"
-    /// `unknown` when the format records no end time. Such runs end with status `finished` at their start time,
-    /// so their recorded duration (0) is meaningless: consumers must not compute durations for them.
+    /// `unknown` when the format records no end time. Such runs end with status `finished` and no end time.
     public static let duration = "provkit.duration"
     /// Where the run's start time comes from: `record-id` (the time encoded in a record trail's ID) or `import-time`
     /// (the format records no time, so the time of the import stands in).

@@ -25,8 +25,7 @@ public import ProvModel
 ///   contradict each other.
 ///
 /// **End time.** A trail records no wall-clock time beyond the start encoded in its ID. The run ends with status
-/// `finished` at its start time, and the tag ``ImportTags/duration`` = `unknown` says that this zero duration is
-/// not a measurement. (Leaving the run unended would claim it is still running.)
+/// `finished` and no end time (absent, never invented), and the tag ``ImportTags/duration`` = `unknown` says so.
 ///
 /// Any number of data rows is accepted (a truncated trail is still provenance); every row must have 28 fields.
 /// Metadata is read from the first data row only; metadata fields on later rows are not read.
@@ -305,7 +304,7 @@ public struct RecordTrailImporter: Sendable {
                 builder.metric(column, value, step: point.step, epoch: point.epoch)
             }
         }
-        builder.append(.runEnd(RunEnd(run: run, status: .finished, endedAt: trail.startedAt)))
+        builder.append(.runEnd(RunEnd(run: run, status: .finished, endedAt: nil)))
         return builder.events
     }
 

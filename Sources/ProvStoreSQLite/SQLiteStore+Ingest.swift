@@ -187,11 +187,12 @@ struct IngestSession {
         let run = try require(record.run, [.run], field: "id")
         let started = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT started_at FROM run WHERE node_pk = ?"), arguments: [run.pk]) ?? .min
-        guard record.endedAt.microsecondsSinceEpoch >= started else {
+        let ended = record.endedAt?.microsecondsSinceEpoch
+        guard (ended ?? .max) >= started else {
             throw fail("time", "the run ends before it started")
         }
         try db.cachedStatement(sql: "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?")
-            .execute(arguments: [record.status.rawValue, record.endedAt.microsecondsSinceEpoch, run.pk])
+            .execute(arguments: [record.status.rawValue, ended, run.pk])
     }
 
     private mutating func apply(_ record: EntityRecord) throws {

@@ -61,7 +61,7 @@ public enum EventCodec {
             return .runEnd(
                 RunEnd(
                     run: try fields.id("id"), status: try fields.enumValue("status", RunStatus.self),
-                    endedAt: try fields.time("time")))
+                    endedAt: try fields.optionalTime("time")))
         case "entity":
             try fields.allow(["type", "id", "kind", "name", "location", "digest", "size", "time", "attributes"])
             return .entity(
@@ -148,7 +148,7 @@ public enum EventCodec {
         case .runEnd(let record):
             set("id", record.run.hex)
             set("status", record.status.rawValue)
-            set("time", record.endedAt.iso8601)
+            set("time", record.endedAt?.iso8601)
         case .entity(let record):
             set("id", record.id.hex)
             set("kind", record.kind.rawValue)

@@ -45,9 +45,10 @@ public struct RunStart: Hashable, Sendable {
 public struct RunEnd: Hashable, Sendable {
     public var run: ProvID
     public var status: RunStatus
-    public var endedAt: ProvTime
+    /// When the run ended; `nil` when the source records no end time (the duration is then unknown).
+    public var endedAt: ProvTime?
 
-    public init(run: ProvID, status: RunStatus, endedAt: ProvTime) {
+    public init(run: ProvID, status: RunStatus, endedAt: ProvTime?) {
         self.run = run
         self.status = status
         self.endedAt = endedAt
