@@ -41,6 +41,12 @@ public protocol ProvenanceStore: ProvenanceEventSink {
 
     /// Counts of what the store holds.
     func statistics() async throws -> StoreStatistics
+
+    /// The full records of part of the graph (for exports): the nodes in scope, every relation between them, and
+    /// the runs' parameters, tags, metric series (with every point when `includePoints`), telemetry and
+    /// architectures. Runs in scope bring their experiment along.
+    /// - Throws: ``StoreError`` `.notFound` when the scope's root does not exist.
+    func records(for scope: RecordScope, includePoints: Bool) async throws -> ProvenanceRecords
 }
 
 extension ProvenanceStore {
