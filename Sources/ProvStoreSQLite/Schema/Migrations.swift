@@ -6,6 +6,7 @@ import GRDB
 /// indexes small and lineage walks fast. Metric points hang off a `metric_series` row per (run, key), which also
 /// keeps the series' summary (count, last, min, max) current at ingest. Times are microseconds since the epoch.
 /// A NaN metric value is stored as NULL (SQLite has no NaN); the column is otherwise NOT NULL in meaning.
+/// A metric point identical to a held one (same series, step, time and value) is stored once.
 enum ProvSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -130,6 +131,21 @@ enum ProvSchema {
                         hyperparameters TEXT NOT NULL,
                         PRIMARY KEY (run_pk, position)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v2: identical metric points are stored once") { db in
+            // A point is identified by its series, step, time and value (NaN and an absent time included), so
+            // that re-sending a batch (a retry after a lost reply) does not duplicate points.
+            try db.execute(
+                sql: """
+                    DELETE FROM metric_point WHERE rowid NOT IN (
+                        SELECT min(rowid) FROM metric_point
+                        GROUP BY series_pk, step, ifnull(time, 'none'), ifnull(value, 'nan'));
+                    UPDATE metric_series
+                        SET point_count = (SELECT count(*) FROM metric_point WHERE series_pk = metric_series.pk);
+                    DROP INDEX metric_point_by_series;
+                    CREATE UNIQUE INDEX metric_point_identity
+                        ON metric_point(series_pk, step, ifnull(time, 'none'), ifnull(value, 'nan'));
                     """)
         }
         return migrator
