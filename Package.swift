@@ -50,7 +50,13 @@ let package = Package(
         // Test support: fixtures, temporary stores and the store conformance suite.
         .target(name: "ProvTesting", dependencies: ["ProvModel", "ProvStore"]),
         .testTarget(name: "ProvModelTests", dependencies: ["ProvModel", "ProvTesting"]),
-        .testTarget(name: "ProvStoreSQLiteTests", dependencies: ["ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvStoreSQLiteTests",
+            dependencies: [
+                "ProvStoreSQLite", "ProvTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),

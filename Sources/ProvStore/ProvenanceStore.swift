@@ -9,6 +9,12 @@ public import ProvModel
 /// - ``ingest(_:)`` is all-or-nothing and durable when it returns; on failure it throws ``IngestError``
 ///   naming the event (by index in the batch) and the field at fault, and nothing of the batch is kept.
 /// - Every parameter, metric, tag and telemetry key is classified by the taxonomy at ingest.
+/// - Re-sending events the store holds changes nothing (a retry after a lost reply is safe): nodes, relations,
+///   parameters, and metric points and telemetry samples identical to held ones are stored once; tags take their
+///   latest value. ``IngestSummary`` does not count re-sent nodes, relations, parameters, points or samples.
+/// - An ingest is refused when an event refers to a node neither held nor defined earlier in the batch, redefines an
+///   id as another node type, links node types its relation does not allow, changes a parameter's value, reuses
+///   another experiment's name, or ends a run before it started.
 /// - Lineage is computed by the back-end (a recursive query), not by loading the graph into memory.
 public protocol ProvenanceStore: ProvenanceEventSink {
     /// Ingests events in order, in one transaction; returns what was stored.

@@ -55,8 +55,9 @@ struct IngestSession {
         var lastStep: Int64 = .min
         var lastTime: Int64 = .min
         var lastValue: Double = .nan
-        var minimum: Double = .infinity
-        var maximum: Double = -.infinity
+        /// The extremes of the batch's non-NaN values; `nil` while there are none.
+        var minimum: Double?
+        var maximum: Double?
 
         mutating func add(value: Double, step: Int64, time: Int64?) {
             count += 1
@@ -67,8 +68,8 @@ struct IngestSession {
                 lastValue = value
             }
             if !value.isNaN {
-                minimum = Swift.min(minimum, value)
-                maximum = Swift.max(maximum, value)
+                minimum = Swift.min(minimum ?? value, value)
+                maximum = Swift.max(maximum ?? value, value)
             }
         }
     }
@@ -239,15 +240,15 @@ struct IngestSession {
         ).execute(arguments: [record.kind.rawValue, subject.pk, object.pk, time, attributes])
         if db.changesCount > 0 {
             summary.relations += 1
-        } else if time != nil || attributes != nil {
-            // The relation exists: keep its first time, take newer attributes.
-            try db.cachedStatement(
-                sql: """
-                    UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
-                    WHERE subject_pk = ? AND object_pk = ? AND kind = ?
-                    """
-            ).execute(arguments: [time, attributes, subject.pk, object.pk, record.kind.rawValue])
+            return
         }
+        // A relation already held: keep its first time, take newer attributes; it is not counted as new.
+        try db.cachedStatement(
+            sql: """
+                UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
+                WHERE subject_pk = ? AND object_pk = ? AND kind = ?
+                """
+        ).execute(arguments: [time, attributes, subject.pk, object.pk, record.kind.rawValue])
     }
 
     private mutating func apply(_ record: ParameterRecord) throws {
@@ -305,6 +306,8 @@ struct IngestSession {
             }
             series[seriesKey] = seriesPK
         }
+        // A point identical in step, time and value to a held one is a re-send: the unique index
+        // `metric_point_identity` skips it, and it neither counts nor changes the series' summary.
         let statement = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO metric_point (series_pk, step, time, epoch, value) VALUES (?, ?, ?, ?, ?)")
         let time = point.time?.microsecondsSinceEpoch
@@ -320,10 +323,19 @@ struct IngestSession {
     private mutating func apply(_ sample: TelemetrySample) throws {
         let run = try require(sample.run, [.run], field: "run")
         let readings = JSONValue.object(sample.values.mapValues { .number($0) }).jsonText
-        try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings])
-        guard db.changesCount > 0 else { return }  // this run already has a sample at that time and phase
+        let arguments: StatementArguments = [
+            run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings,
+        ]
+        // An identical sample already held is a re-send: it is not stored or counted again.
+        let held = try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT 1 FROM telemetry_sample WHERE run_pk = ? AND time = ? AND phase = ? AND readings = ?
+                    """),
+            arguments: arguments) ?? false
+        guard !held else { return }
+        try db.cachedStatement(sql: "INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)")
+            .execute(arguments: arguments)
         let keyStatement = try db.cachedStatement(
             sql: "INSERT INTO telemetry_key (run_pk, key, term) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         for key in sample.values.keys {
@@ -371,8 +383,8 @@ struct IngestSession {
             let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
             let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
             let comparableTime = delta.lastTime
-            let minimum: Double? = delta.minimum.isFinite || delta.minimum == -.infinity ? delta.minimum : nil
-            let maximum: Double? = delta.maximum.isFinite || delta.maximum == .infinity ? delta.maximum : nil
+            let minimum = delta.minimum
+            let maximum = delta.maximum
             try statement.execute(arguments: [
                 delta.count,
                 delta.lastStep, delta.lastStep, comparableTime, lastValue,

@@ -35,12 +35,17 @@ public struct SQLiteStore: ProvenanceStore {
     /// Opens (creating if needed) the store in the SQLite file at `path`, migrating it to the current schema.
     /// - Throws: ``StoreError`` with code `cannotOpen` or `incompatibleSchema`.
     public init(path: String, configuration: Configuration = .default, logger: Logger) throws {
-        let url = URL(fileURLWithPath: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw StoreError(.cannotOpen, "cannot create the folder for the store at \(path): \(error.localizedDescription)")
+            let reason = Self.folderProblem(folder, error)
+            throw StoreError(.cannotOpen, "cannot create the folder for the store at \(path): \(reason)")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError(
+                .cannotOpen, "cannot open the store at \(path): it is a folder; give the path of a store file")
         }
         let pool: DatabasePool
         do {
@@ -95,6 +100,29 @@ public struct SQLiteStore: ProvenanceStore {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         return grdb
+    }
+
+    /// Why `folder` cannot be created, in words a user can act on: the nearest existing ancestor that is a file or is
+    /// not writable, else the system's reason.
+    static func folderProblem(_ folder: URL, _ error: any Error) -> String {
+        var ancestor = folder.standardizedFileURL
+        while true {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { return "\(ancestor.path) is a file, not a folder" }
+                if !FileManager.default.isWritableFile(atPath: ancestor.path) {
+                    return "the folder \(ancestor.path) is not writable"
+                }
+                break
+            }
+            let parent = ancestor.deletingLastPathComponent()
+            if parent.path == ancestor.path { break }
+            ancestor = parent
+        }
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return error.localizedDescription
     }
 
     /// A message about a database error that carries no SQL arguments (GRDB keeps them out by default).

@@ -6,8 +6,8 @@ import GRDB
 /// indexes small and lineage walks fast. Metric points hang off a `metric_series` row per (run, key), which also
 /// keeps the series' summary (count, last, min, max) current at ingest. Times are microseconds since the epoch.
 /// A NaN metric value is stored as NULL (SQLite has no NaN); the column is otherwise NOT NULL in meaning.
-/// A metric point identical to a stored one (same series, step, time and value) is not stored twice, as in
-/// MLflow; neither is a second telemetry sample of a run at the same time and phase.
+/// A metric point identical to a stored one (same series, step, time and value) is stored once, as in MLflow,
+/// so that re-sending a batch (a retry after a lost reply) duplicates nothing.
 enum ProvSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -109,8 +109,8 @@ enum ProvSchema {
                         epoch REAL,
                         value REAL
                     );
-                    CREATE UNIQUE INDEX metric_point_by_series
-                        ON metric_point(series_pk, step, coalesce(time, -1), coalesce(value, 'NaN'));
+                    CREATE UNIQUE INDEX metric_point_identity
+                        ON metric_point(series_pk, step, ifnull(time, 'none'), ifnull(value, 'nan'));
                     CREATE TABLE telemetry_sample (
                         pk INTEGER PRIMARY KEY,
                         run_pk INTEGER NOT NULL REFERENCES run(node_pk),
@@ -118,7 +118,7 @@ enum ProvSchema {
                         phase TEXT NOT NULL,
                         readings TEXT NOT NULL
                     );
-                    CREATE UNIQUE INDEX telemetry_sample_by_run ON telemetry_sample(run_pk, time, phase);
+                    CREATE INDEX telemetry_sample_by_run ON telemetry_sample(run_pk, time);
                     CREATE TABLE telemetry_key (
                         run_pk INTEGER NOT NULL REFERENCES run(node_pk),
                         key TEXT NOT NULL,
