@@ -23,8 +23,11 @@ public struct ProvID: Hashable, Comparable, Sendable, CustomStringConvertible {
         var high: UInt64 = 0
         var low: UInt64 = 0
         var digits = 0
-        for byte in text.utf8 {
+        // Dashes are allowed only where the 36-character 8-4-4-4-12 form puts them.
+        let dashed = text.utf8.count == 36
+        for (position, byte) in text.utf8.enumerated() {
             if byte == UInt8(ascii: "-") {
+                guard dashed, position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
                 continue
             }
             let value: UInt64
