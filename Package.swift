@@ -11,12 +11,15 @@ let package = Package(
         .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
+        .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -36,13 +39,22 @@ let package = Package(
         ),
         // Query-side logic over any store: lineage graphs and their renderings, run filters.
         .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
+        // The capture SDK: recorder, scopes, sinks, collectors. Light: no NIO, GRDB or BoringSSL.
+        .target(
+            name: "ProvCapture",
+            dependencies: [
+                "ProvModel", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // The `provkit` command line: the composition root.
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport",
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,6 +72,7 @@ let package = Package(
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
+        .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]
 )
 

@@ -17,7 +17,7 @@ struct ProvKitCommand: AsyncParsableCommand {
             """,
         version: ProvKitVersion.current,
         subcommands: [
-            DemoCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
+            DemoCommand.self, RunCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
             ShowCommand.self, LineageCommand.self, TaxonomyCommand.self, StatsCommand.self,
         ]
     )

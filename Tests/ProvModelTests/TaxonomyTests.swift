@@ -8,12 +8,12 @@ struct TaxonomyTests {
 
     // MARK: - Structure
 
-    @Test("the standard taxonomy initialises with 80 to 160 terms")
+    @Test("the standard taxonomy initialises with 80 to 250 terms")
     func initialises() throws {
         let taxonomy = try Taxonomy(
             version: Taxonomy.standard.version, namespace: Taxonomy.standard.namespace, terms: Taxonomy.standard.terms,
             layerTypes: Taxonomy.standard.layerTypes, curveClasses: Taxonomy.standard.curveClasses)
-        #expect((80...160).contains(taxonomy.terms.count))
+        #expect((80...250).contains(taxonomy.terms.count))
         #expect(taxonomy.namespace == Taxonomy.provKitNamespace)
         #expect(!taxonomy.version.isEmpty)
     }

@@ -227,6 +227,31 @@ extension Taxonomy {
                 #"(process_|proc_)?(num_)?(non)?(voluntary_)?(ctx|ctxt|context)_switch(es)?(_(in)?voluntary)?"#
             ],
             mappings: telemetry),
+        term(
+            .system, "process.count", "telemetry", "Processes", .integer,
+            "Number of processes in the captured process tree at the time of the sample.",
+            aliases: ["process_count", "num_processes_in_tree", "process_tree_size"],
+            mappings: telemetry),
+        term(
+            .system, "cpu.load_average", "telemetry", "Load average", .number,
+            "Run-queue length of the host averaged over one minute (`/proc/loadavg`); five- and fifteen-minute "
+                + "averages when the key says so.",
+            aliases: ["load_average", "loadavg", "load1", "load_avg"],
+            patterns: [#"load_?(average|avg)_(1|5|15)m?"#],
+            mappings: telemetry),
+        term(
+            .system, "gpu.memory_utilization", "telemetry", "GPU memory-bus utilization", .number, unit: "%",
+            "Share of time the GPU's memory was being read or written over the sampling interval (NVML "
+                + "`utilization.memory`); not the share of memory allocated.",
+            aliases: ["gpu_memory_utilization", "utilization_memory"],
+            patterns: [#"gpu_?\d+_memory_utilization(_percent(age)?)?"#],
+            mappings: telemetry),
+        term(
+            .system, "gpu.power_limit", "hardware", "GPU power limit", .number, unit: "W",
+            "The power cap the GPU enforces (`power.limit`).",
+            aliases: ["gpu_power_limit", "power_limit"],
+            patterns: [#"gpu_?\d+_power_limit(_watts)?"#],
+            mappings: hostInfo),
         // Sampled GPU telemetry.
         term(
             .system, "gpu.utilization", "telemetry", "GPU utilization", .number, unit: "%",
@@ -246,9 +271,10 @@ extension Taxonomy {
             mappings: telemetry),
         term(
             .system, "gpu.memory_percent", "telemetry", "GPU memory utilization", .number, unit: "%",
-            "Share of the GPU's device memory in use.",
-            aliases: ["gpu_memory_percent", "gpu_mem_percent", "gpu_memory_utilization", "utilization_memory"],
-            patterns: [#"(system_)?gpu(_?\d+)?_(memory|mem)_(usage_)?(percent|percentage|pct|util|utilization)"#],
+            "Share of the GPU's device memory in use (not NVML's `utilization.memory`, which is memory-bus activity: "
+                + "see `system.gpu.memory_utilization`).",
+            aliases: ["gpu_memory_percent", "gpu_mem_percent"],
+            patterns: [#"(system_)?gpu(_?\d+)?_(memory|mem)_(usage_)?(percent|percentage|pct)"#],
             mappings: telemetry),
         term(
             .system, "gpu.power", "telemetry", "GPU power draw", .number, unit: "W",
@@ -512,6 +538,12 @@ extension Taxonomy {
                 "container_digest", "image_digest",
             ],
             mappings: [prov("Entity"), schema("SoftwareApplication")]),
+        term(
+            .platform, "container.runtime", "container", "Container runtime", .string,
+            "The container runtime the run executed under (`docker`, `podman`, `kubernetes`, `apptainer`), as "
+                + "detected from `/.dockerenv`, `/run/.containerenv`, cgroup names or the environment.",
+            aliases: ["container", "container_runtime", "containerized", "in_container"],
+            mappings: [schema("SoftwareApplication")]),
         term(
             .platform, "capture.tool", "capture", "Capture tool", .string,
             "The provenance capture tool and its version (ProvKit, MLflow, Flowcept).",
@@ -1075,6 +1107,27 @@ extension Taxonomy {
                 "sample_id", "custom_metadata",
             ],
             mappings: [provAgent("DomainData"), prov("Entity")]),
+        term(
+            .application, "execution.exit_code", "execution", "Exit code", .integer,
+            "Exit status of the captured program (0 = success); for a program ended by a signal, 128 + the "
+                + "signal number, as shells report it.",
+            aliases: ["exit_code", "exit_status", "return_code", "returncode", "status_code"],
+            mappings: [schema("actionStatus")]),
+        term(
+            .application, "execution.duration", "execution", "Wall-clock duration", .number, unit: "s",
+            "Elapsed wall-clock time of the captured program or task.",
+            aliases: ["duration", "duration_seconds", "wall_time", "wall_time_seconds", "elapsed", "elapsed_seconds", "runtime"],
+            mappings: [prov("Activity")]),
+        term(
+            .application, "execution.output_bytes", "execution", "Output bytes", .integer, unit: "By",
+            "Bytes the captured program wrote to its standard output or standard error (as the key says).",
+            aliases: ["stdout_bytes", "stderr_bytes", "output_bytes"],
+            mappings: [prov("Entity")]),
+        term(
+            .application, "execution.working_directory", "execution", "Working directory", .string,
+            "The directory the captured program ran in.",
+            aliases: ["working_directory", "cwd", "workdir", "work_dir"],
+            mappings: [prov("Location")]),
         term(
             .application, "task.name", "task", "Task name", .string,
             "Name of the task or activity within the workflow (Flowcept `activity_id`).",
