@@ -31,7 +31,7 @@ enum ProcFS {
         var values: [Substring: Double] = [:]
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let rest = line[line.index(after: colon)...].split(separator: " ", omittingEmptySubsequences: true)
+            let rest = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
             if let first = rest.first, let number = Double(first) {
                 values[line[..<colon]] = number
             }

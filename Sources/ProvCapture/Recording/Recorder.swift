@@ -44,8 +44,22 @@ public final class ProvRecorder: Service {
     ///   oldest buffered event) was dropped; the drop is counted.
     @discardableResult
     public func record(_ event: ProvEvent) -> Bool {
+        record(event, capacity: configuration.bufferCapacity)
+    }
+
+    /// The events beyond ``Configuration/bufferCapacity`` kept for run ends and drop reports, so that a full
+    /// buffer never loses the end of a run or the count of what it lost.
+    public static let controlReserve = 1024
+
+    /// Records an event that closes or reports on a run (a run end, the drop report), using the reserve.
+    @discardableResult
+    func recordControl(_ event: ProvEvent) -> Bool {
+        record(event, capacity: configuration.bufferCapacity + Self.controlReserve)
+    }
+
+    private func record(_ event: ProvEvent, capacity: Int) -> Bool {
         let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-            if state.buffer.count >= configuration.bufferCapacity {
+            if state.buffer.count >= capacity {
                 state.statistics.dropped += 1
                 state.droppedSinceWarning += 1
                 if configuration.overflowPolicy.dropsNewest {

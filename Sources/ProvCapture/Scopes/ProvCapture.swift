@@ -158,9 +158,10 @@ public struct ProvCapture: Sendable {
         if run.parent == nil {
             let dropped = recorder.statistics.dropped
             if dropped > 0 {
-                run.tag("provkit.capture.dropped_events", String(dropped))
+                recorder.recordControl(
+                    .tag(TagRecord(target: run.id, key: "provkit.capture.dropped_events", value: String(dropped))))
             }
         }
-        run.end(status: status)
+        recorder.recordControl(.runEnd(RunEnd(run: run.id, status: status, endedAt: clock())))
     }
 }
