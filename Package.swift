@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "provkit", targets: ["ProvCLI"]),
+        .executable(name: "provkit-example", targets: ["ProvExampleClassifierSweep"]),
         .library(name: "ProvModel", targets: ["ProvModel"]),
         .library(name: "ProvStore", targets: ["ProvStore"]),
         .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
@@ -58,6 +59,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // An example workflow instrumented with the SDK (Examples/ClassifierSweep); `provkit demo` runs it.
+        .executableTarget(
+            name: "ProvExampleClassifierSweep",
+            dependencies: ["ProvCapture", "ProvModel", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/ClassifierSweep"
         ),
         // Test support: fixtures, temporary stores and the store conformance suite.
         .target(name: "ProvTesting", dependencies: ["ProvModel", "ProvStore"]),

@@ -4,32 +4,40 @@ import Testing
 
 @Suite("provkit demo and provkit import")
 struct DemoAndImportCommandTests {
-    @Test("the demo runs end to end and its records can be queried")
+    @Test("the demo runs the example workflow under capture, and its records can be queried")
     func demo() throws {
         let fixture = try CLIFixture()
         defer { fixture.directory.remove() }
         let output = try fixture.succeed(["demo"]).standardOutput
         for expected in [
-            "generated data", "$ provkit runs --experiment demo-generated-blobs", "$ provkit show", "Parameters (7)",
-            "Architecture (", "$ provkit lineage", "entity/model best-model", "wasDerivedFrom entity/model model-",
-            "used entity/dataset synthetic-blobs/train",
+            "$ provkit run --experiment example-classifier-sweep -- provkit-example", "generated data",
+            "best: model-", "$ provkit runs --experiment example-classifier-sweep", "$ provkit show",
+            "Parameters (7)", "Architecture (", "$ provkit lineage", "entity/model best-model",
+            "wasDerivedFrom entity/model model-", "used entity/dataset synthetic-blobs/train", "exit_code          0",
         ] {
             #expect(output.contains(expected), "missing '\(expected)' in demo output:\n\(output)")
         }
         let stats = try #require(try fixture.json(["stats"]) as? [String: Int])
-        #expect(stats["runs"] == 8)
+        #expect(stats["runs"] == 9)  // the wrapper, the sweep, six trainings, the selection
         #expect(stats["metricPoints"] == 6 * 20 * 4)
-        #expect(stats["telemetrySamples"] == 12)
+        #expect((stats["telemetrySamples"] ?? 0) >= 2 * 8 + 2)  // start and end of every SDK run, and the wrapper's
         let experiments = try #require(try fixture.json(["experiments"]) as? [[String: Any]])
+        #expect(experiments.count == 1)
         #expect((experiments.first?["description"] as? String)?.contains("GENERATED") == true)
-        // Every run is labelled as generated.
+        // Every run of the example is labelled as generated.
         let generated = try #require(try fixture.json(["runs", "--tag", "provkit.generated=true"]) as? [Any])
-        #expect(generated.count == 8)
+        #expect(generated.count == 9)
+        // The sweep nests under the wrapper's run, so one run holds the process view and the model view.
+        let wrapper = try #require(try fixture.json(["runs", "--kind", "workflow"]) as? [[String: Any]])
+        #expect(wrapper.count == 1)
+        let wrapperID = try #require(wrapper.first?["id"] as? String)
+        let children = try #require(try fixture.json(["runs", "--parent", wrapperID]) as? [[String: Any]])
+        #expect(children.map { $0["name"] as? String } == ["classifier-sweep"])
         // A second demo adds a second sweep to the same experiment.
         try fixture.succeed(["demo", "--epochs", "10"])
         let again = try #require(try fixture.json(["experiments"]) as? [[String: Any]])
         #expect(again.count == 1)
-        #expect(again.first?["runCount"] as? Int == 16)
+        #expect(again.first?["runCount"] as? Int == 18)
     }
 
     @Test("record trails import into runs with classified parameters, once", .enabled(if: SharedData.available("record-trails/cifar100")))

@@ -39,6 +39,8 @@ public struct ProvCapture: Sendable {
         public var taskTelemetry = false
         /// The name of the capturing program, recorded as the software agent. Default: the executable's name.
         public var programName: String? = nil
+        /// A description of the experiment, recorded with it.
+        public var experimentDescription: String? = nil
 
         public init() {}
     }
@@ -59,7 +61,9 @@ public struct ProvCapture: Sendable {
         self.software = ids.next()
         self.telemetry = telemetry ?? (options.taskTelemetry ? ProcessTelemetryCollector() : nil)
         let program = options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") }
-        recorder.record(.experiment(ExperimentRecord(id: experiment, name: name, createdAt: clock())))
+        recorder.record(
+            .experiment(
+                ExperimentRecord(id: experiment, name: name, description: options.experimentDescription, createdAt: clock())))
         recorder.record(
             .agent(
                 AgentRecord(
@@ -74,7 +78,8 @@ public struct ProvCapture: Sendable {
     /// warning and counted in ``ProvRecorder/statistics``.
     public static func withSession<Result: Sendable>(
         sink: any ProvenanceEventSink, experiment: String, configuration: ProvRecorder.Configuration = .default,
-        options: Options = Options(), logger: Logger, _ body: (ProvCapture) async throws -> Result
+        options: Options = Options(), logger: Logger, isolation: isolated (any Actor)? = #isolation,
+        _ body: (ProvCapture) async throws -> Result
     ) async throws -> Result {
         let recorder = ProvRecorder(sink: sink, configuration: configuration, logger: logger)
         let capture = ProvCapture(recorder: recorder, experiment: experiment, options: options)
@@ -113,6 +118,23 @@ public struct ProvCapture: Sendable {
             case .task?, .step?: .step
             }
         return try await withRun(name: name, kind: kind, parameters: parameters, body)
+    }
+
+    /// A new identifier for an entity or run recorded through this session.
+    public func newID() -> ProvID {
+        ids.next()
+    }
+
+    /// Records an entity without relating it to a run yet (relate it later with ``relate(_:_:_:attributes:)``).
+    public func declare(_ entity: EntityRecord) {
+        recorder.record(.entity(entity))
+    }
+
+    /// Records a relation between two nodes recorded earlier (by id).
+    public func relate(
+        _ kind: RelationKind, _ subject: ProvID, _ object: ProvID, attributes: [String: JSONValue] = [:]
+    ) {
+        recorder.record(.relation(RelationRecord(kind, subject: subject, object: object, time: clock(), attributes: attributes)))
     }
 
     /// Starts a run explicitly, for code that cannot wrap its work in a closure; end it with ``RunScope/end(status:)``.

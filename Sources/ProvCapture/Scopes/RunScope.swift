@@ -14,6 +14,20 @@ public struct RunScope: Sendable {
     /// The run whose closure is executing; new tasks nest under it.
     @TaskLocal public static var current: RunScope?
 
+    init(id: ProvID, kind: RunKind, parent: ProvID?, capture: ProvCapture) {
+        self.id = id
+        self.kind = kind
+        self.parent = parent
+        self.capture = capture
+    }
+
+    /// A scope for a run that was started elsewhere — by another process, such as `provkit run`, which hands its
+    /// run's id to the program as `PROVKIT_RUN_ID`. Bind it as ``current`` to nest new runs under it; this
+    /// session neither starts nor ends it.
+    public init(existing id: ProvID, kind: RunKind = .workflow, capture: ProvCapture) {
+        self.init(id: id, kind: kind, parent: nil, capture: capture)
+    }
+
     /// Records a parameter. A parameter cannot change once recorded.
     public func log(parameter key: String, _ value: some CustomStringConvertible & Sendable) {
         capture.recorder.record(.parameter(ParameterRecord(run: id, key: key, value: value.description)))

@@ -74,6 +74,7 @@ public final class ChildProcess: Sendable {
             for pointer in argv + envp { free(pointer) }
         }
         var pid: pid_t = 0
+        fflush(nil)  // what the wrapper printed comes before what the child prints (nil flushes every stream)
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         close(outputPipe[1])
         close(errorPipe[1])

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A small, real training problem for the demo: three Gaussian blobs in the plane, learned by softmax
+/// A small, real training problem for the example: three Gaussian blobs in the plane, learned by softmax
 /// regression or a one-hidden-layer ReLU network with mini-batch SGD. Everything is generated from a seed.
-struct DemoTraining {
+struct Training {
     /// A seeded generator (SplitMix64), so that the demo data and initial weights are reproducible.
     struct SeededGenerator: RandomNumberGenerator {
         var state: UInt64
