@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "ProvModel", package: provKit),
                 .product(name: "ProvStore", package: provKit),
                 .product(name: "ProvStoreSQLite", package: provKit),
+                .product(name: "ProvCapture", package: provKit),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

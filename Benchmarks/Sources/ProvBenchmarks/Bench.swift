@@ -8,9 +8,17 @@ import ProvStoreSQLite
 /// Storage benchmarks for the embedded store (DESIGN.md §5): durable batched ingest and lineage walks.
 /// Absolute times on shared machines are noisy; the targets are stated next to each figure.
 @main
-struct Bench: AsyncParsableCommand {
+struct ProvKitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provkit-bench",
+        abstract: "ProvKit's benchmarks (DESIGN.md §5). Run in release mode.",
+        subcommands: [Bench.self, CaptureBench.self],
+        defaultSubcommand: Bench.self)
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
         abstract: "Measure ProvKit's embedded store: durable ingest and lineage walks.")
 
     @Option(help: "Metric points to ingest.")
