@@ -96,7 +96,7 @@ struct ClassifierSweep {
                 var models: [(id: ProvID, name: String, accuracy: Double)] = []
                 for (index, configuration) in configurations.enumerated() {
                     let name = "train-\(index + 1)-lr\(configuration.learningRate)-h\(configuration.hiddenUnits)"
-                    let model = try await capture.withTask(name) { task in
+                    let model = try capture.withTask(name) { task in
                         task.tag("provkit.generated", "true")
                         task.used(entity: trainSplit.id, role: "training")
                         task.used(entity: validationSplit.id, role: "validation")
@@ -145,7 +145,7 @@ struct ClassifierSweep {
                     }
                     models.append(model)
                 }
-                return try await capture.withTask("select-best") { task in
+                return try capture.withTask("select-best") { task in
                     task.tag("provkit.generated", "true")
                     task.log(parameter: "selection_metric", "val_acc")
                     for model in models { task.used(entity: model.id) }

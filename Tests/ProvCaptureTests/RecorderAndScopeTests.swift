@@ -61,8 +61,9 @@ struct RecorderAndScopeTests {
             try await capture.withWorkflow("outer") { outer in
                 #expect(RunScope.current?.id == outer.id)
                 try await capture.withTask("inner") { inner in
+                    await Task.yield()  // an async body
                     #expect(inner.parent == outer.id)
-                    try await capture.withTask("step") { step in
+                    try capture.withTask("step") { step in
                         #expect(step.parent == inner.id)
                         #expect(step.kind == .step)
                     }
@@ -70,7 +71,7 @@ struct RecorderAndScopeTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<3 {
                         group.addTask {
-                            try await capture.withTask("parallel-\(index)") { task in
+                            try capture.withTask("parallel-\(index)") { task in
                                 #expect(task.parent == outer.id)
                             }
                         }
@@ -96,7 +97,7 @@ struct RecorderAndScopeTests {
         await #expect(throws: Boom.self) {
             try await ProvCapture.withSession(sink: sink, experiment: "errors", logger: logger) { capture in
                 try await capture.withWorkflow("wf") { _ in
-                    try await capture.withTask("fails") { _ in throw Boom() }
+                    try capture.withTask("fails") { _ in throw Boom() }
                 }
             }
         }

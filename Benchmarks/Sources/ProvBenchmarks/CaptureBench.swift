@@ -23,6 +23,9 @@ struct CaptureBench: AsyncParsableCommand {
     @Option(help: "Write the figures as JSON to this file too.")
     var json: String?
 
+    @Flag(help: "Also time the parts of recording a task.")
+    var breakdown = false
+
     mutating func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-capture-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -51,6 +54,30 @@ struct CaptureBench: AsyncParsableCommand {
         print(String(format: "record task: median %.3f µs, p90 %.3f µs, p99 %.3f µs; mean incl. flush %.3f µs over %d tasks (%d events, %.1f per task, JSON Lines file)",
             median, perTask[perTask.count * 9 / 10], perTask[perTask.count * 99 / 100], total / Double(tasks), tasks, lines,
             Double(lines) / Double(tasks)))
+
+        if breakdown {
+            let sink = InMemoryEventSink()
+            let recorder = ProvRecorder(sink: sink, logger: Logger(label: "bench"))
+            let ids = FastUUIDv7Generator()
+            let event = ProvEvent.runEnd(RunEnd(run: ids.next(), status: .finished, endedAt: .now()))
+            let rounds = 200_000
+            func cost(_ name: String, _ body: () -> Void) {
+                let start = clock.now
+                for _ in 0..<rounds { body() }
+                print(String(format: "  %@: %.1f ns", name, Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
+            }
+            print("breakdown (mean of \(rounds)):")
+            cost("clock read (ContinuousClock.now)") { _ = clock.now }
+            cost("ProvTime.now()") { _ = ProvTime.now() }
+            cost("FastUUIDv7Generator.next()") { _ = ids.next() }
+            cost("recorder.record(runEnd)") { recorder.record(event) }
+            try await recorder.flush()
+            try await ProvCapture.withSession(sink: sink, experiment: "b", logger: Logger(label: "bench")) { capture in
+                let start = clock.now
+                for _ in 0..<rounds { capture.startRun("noop", kind: .task, parent: nil).end() }
+                print(String(format: "  startRun + end (no scope): %.1f ns", Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
+            }
+        }
 
         var process: [Double] = []
         var host: [Double] = []

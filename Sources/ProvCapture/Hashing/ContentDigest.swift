@@ -1,5 +1,5 @@
 import Foundation
-public import ProvModel
+import ProvModel
 
 #if canImport(Glibc)
 import Glibc

@@ -78,11 +78,60 @@ public final class ProvRecorder: Service {
         return accepted
     }
 
-    /// Records several events in order, without waiting. - Returns: how many were dropped.
+    /// Records two events in order, without waiting, under one lock (the capture hot path: a run's start and
+    /// its first relation). - Returns: how many were dropped.
+    @discardableResult
+    public func record(_ first: ProvEvent, _ second: ProvEvent) -> Int {
+        let capacity = configuration.bufferCapacity
+        let dropsNewest = configuration.overflowPolicy.dropsNewest
+        let (dropped, wake) = state.withLock { state -> (Int, Bool) in
+            var dropped = 0
+            func add(_ event: ProvEvent) {
+                if state.buffer.count >= capacity {
+                    dropped += 1
+                    if dropsNewest { return }
+                    state.buffer.removeFirst()
+                }
+                state.buffer.append(event)
+                state.statistics.recorded += 1
+            }
+            add(first)
+            add(second)
+            if dropped > 0 {
+                state.statistics.dropped += dropped
+                state.droppedSinceWarning += dropped
+            }
+            let batch = configuration.batchSize
+            let count = state.buffer.count
+            return (dropped, count == batch || count == batch + 1)
+        }
+        if wake { wakeUp.yield() }
+        return dropped
+    }
+
+    /// Records several events in order, without waiting, under one lock. - Returns: how many were dropped.
     @discardableResult
     public func record(contentsOf events: [ProvEvent]) -> Int {
-        var dropped = 0
-        for event in events where !record(event) { dropped += 1 }
+        guard events.count > 1 else { return events.first.map { record($0) ? 0 : 1 } ?? 0 }
+        let capacity = configuration.bufferCapacity
+        let (dropped, wake) = state.withLock { state -> (Int, Bool) in
+            let before = state.buffer.count
+            var dropped = 0
+            for event in events {
+                if state.buffer.count >= capacity {
+                    dropped += 1
+                    if configuration.overflowPolicy.dropsNewest { continue }
+                    state.buffer.removeFirst()
+                }
+                state.buffer.append(event)
+            }
+            state.statistics.recorded += events.count - (configuration.overflowPolicy.dropsNewest ? dropped : 0)
+            state.statistics.dropped += dropped
+            state.droppedSinceWarning += dropped
+            let batch = configuration.batchSize
+            return (dropped, before < batch && state.buffer.count >= batch)
+        }
+        if wake { wakeUp.yield() }
         return dropped
     }
 

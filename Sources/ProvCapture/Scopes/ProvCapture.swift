@@ -104,20 +104,41 @@ public struct ProvCapture: Sendable {
     public func withWorkflow<Result>(
         _ name: String, parameters: [String: String] = [:], _ body: (RunScope) async throws -> Result
     ) async throws -> Result {
-        try await withRun(name: name, kind: RunScope.current == nil ? .workflow : .task, parameters: parameters, body)
+        let parent = RunScope.current
+        return try await withRun(
+            name: name, kind: parent == nil ? .workflow : .task, parent: parent, parameters: parameters, body)
     }
 
     /// Records a task run nested under the current run (or a top-level run when there is none) around `body`.
     public func withTask<Result>(
         _ name: String, parameters: [String: String] = [:], _ body: (RunScope) async throws -> Result
     ) async throws -> Result {
-        let kind: RunKind =
-            switch RunScope.current?.kind {
-            case nil: .workflow
-            case .workflow?: .task
-            case .task?, .step?: .step
-            }
-        return try await withRun(name: name, kind: kind, parameters: parameters, body)
+        let parent = RunScope.current
+        return try await withRun(name: name, kind: Self.childKind(of: parent), parent: parent, parameters: parameters, body)
+    }
+
+    /// Records a task around synchronous work: the cheapest way to record many small tasks (no suspension point).
+    public func withTask<Result>(
+        _ name: String, parameters: [String: String] = [:], _ body: (RunScope) throws -> Result
+    ) throws -> Result {
+        let parent = RunScope.current
+        let run = begin(name: name, kind: Self.childKind(of: parent), parent: parent, parameters: parameters)
+        do {
+            let result = try RunScope.$current.withValue(run) { try body(run) }
+            finish(run, status: .finished)
+            return result
+        } catch {
+            fail(run, error)
+            throw error
+        }
+    }
+
+    static func childKind(of parent: RunScope?) -> RunKind {
+        switch parent?.kind {
+        case nil: .workflow
+        case .workflow?: .task
+        case .task?, .step?: .step
+        }
     }
 
     /// A new identifier for an entity or run recorded through this session.
@@ -141,36 +162,48 @@ public struct ProvCapture: Sendable {
     public func startRun(_ name: String, kind: RunKind? = nil, parent: RunScope? = RunScope.current) -> RunScope {
         let run = RunScope(
             id: ids.next(), kind: kind ?? (parent == nil ? .workflow : .task), parent: parent?.id, capture: self)
-        recorder.record(
-            .runStart(
-                RunStart(id: run.id, experiment: experiment, parent: parent?.id, kind: run.kind, name: name, startedAt: clock())))
-        recorder.record(.relation(RelationRecord(.wasAssociatedWith, subject: run.id, object: software)))
+        let start = ProvEvent.runStart(
+            RunStart(id: run.id, experiment: experiment, parent: parent?.id, kind: run.kind, name: name, startedAt: clock()))
         if let parent = parent?.id {
-            recorder.record(.relation(RelationRecord(.wasInformedBy, subject: run.id, object: parent)))
+            // A nested run is informed by its parent; the capturing program is associated with the outermost run
+            // (and so, through the wasInformedBy chain, with every run nested in it).
+            recorder.record(start, .relation(RelationRecord(.wasInformedBy, subject: run.id, object: parent)))
+        } else {
+            recorder.record(start, .relation(RelationRecord(.wasAssociatedWith, subject: run.id, object: software)))
         }
         return run
     }
 
     private func withRun<Result>(
-        name: String, kind: RunKind, parameters: [String: String], _ body: (RunScope) async throws -> Result
+        name: String, kind: RunKind, parent: RunScope?, parameters: [String: String],
+        _ body: (RunScope) async throws -> Result
     ) async throws -> Result {
-        let run = startRun(name, kind: kind)
+        let run = begin(name: name, kind: kind, parent: parent, parameters: parameters)
+        do {
+            let result = try await RunScope.$current.withValue(run) { try await body(run) }
+            finish(run, status: .finished)
+            return result
+        } catch {
+            fail(run, error)
+            throw error
+        }
+    }
+
+    private func begin(name: String, kind: RunKind, parent: RunScope?, parameters: [String: String]) -> RunScope {
+        let run = startRun(name, kind: kind, parent: parent)
         for (key, value) in parameters {
             run.log(parameter: key, value)
         }
         if let telemetry {
             recorder.record(.telemetry(telemetry.snapshot(run: run.id, phase: .start, time: clock())))
         }
-        do {
-            let result = try await RunScope.$current.withValue(run) { try await body(run) }
-            finish(run, status: .finished)
-            return result
-        } catch {
-            run.tag("provkit.error", String(describing: error))
-            run.tag("provkit.error.type", String(reflecting: type(of: error)))
-            finish(run, status: error is CancellationError ? .killed : .failed)
-            throw error
-        }
+        return run
+    }
+
+    private func fail(_ run: RunScope, _ error: any Error) {
+        run.tag("provkit.error", String(describing: error))
+        run.tag("provkit.error.type", String(reflecting: type(of: error)))
+        finish(run, status: error is CancellationError ? .killed : .failed)
     }
 
     private func finish(_ run: RunScope, status: RunStatus) {

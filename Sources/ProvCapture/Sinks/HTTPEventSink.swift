@@ -25,16 +25,16 @@ public struct HTTPEventSink: ProvenanceEventSink {
 
     public func ingest(_ events: [ProvEvent]) async throws {
         guard !events.isEmpty else { return }
-        var body = ""
+        var body: [UInt8] = []
+        body.reserveCapacity(events.count * 192)
         for event in events {
-            body += EventCodec.encode(event)
-            body += "\n"
+            EventCodec.appendLine(event, to: &body)
         }
         var request = URLRequest(url: server.appendingPathComponent("api/provkit/v1/events"))
         request.httpMethod = "POST"
         request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = Data(body.utf8)
+        request.httpBody = Data(body)
         var wait = initialBackoff
         var lastError = ""
         for attempt in 1...max(1, attempts) {

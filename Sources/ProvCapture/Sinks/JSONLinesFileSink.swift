@@ -31,15 +31,13 @@ public final class JSONLinesFileSink: ProvenanceEventSink {
     }
 
     public func ingest(_ events: [ProvEvent]) async throws {
-        var text = ""
-        text.reserveCapacity(events.count * 160)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(events.count * 192)
         for event in events {
-            text += EventCodec.encode(event)
-            text += "\n"
+            EventCodec.appendLine(event, to: &bytes)
         }
         let path = self.path
         try descriptor.withLock { descriptor in
-            var bytes = Array(text.utf8)
             var offset = 0
             while offset < bytes.count {
                 let written = bytes.withUnsafeMutableBytes { buffer in

@@ -119,6 +119,9 @@ public struct CommandCapture: Sendable {
             "process_peak_rss_bytes": termination.peakResidentBytes,
         ]
         final.merge(host.readings()) { first, _ in first }
+        if sampleGPU {
+            final.merge(gpu.snapshot(run: run.id, phase: .end, time: clock()).values) { first, _ in first }
+        }
         run.log(telemetry: final, phase: .end)
         run.tag("exit_code", String(termination.exitCode))
         if let signal = termination.signal { run.tag("signal", String(signal)) }

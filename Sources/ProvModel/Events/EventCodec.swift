@@ -127,79 +127,11 @@ public enum EventCodec {
 
     /// Encodes one event as a single line of the native format (no trailing newline), keys sorted.
     public static func encode(_ event: ProvEvent) -> String {
-        var object: [String: JSONValue] = ["type": .string(event.typeName)]
-        func set(_ key: String, _ value: String?) {
-            if let value { object[key] = .string(value) }
-        }
-        switch event {
-        case .experiment(let record):
-            set("id", record.id.hex)
-            set("name", record.name)
-            set("description", record.description)
-            set("time", record.createdAt?.iso8601)
-        case .runStart(let record):
-            set("id", record.id.hex)
-            set("experiment", record.experiment.hex)
-            set("parent", record.parent?.hex)
-            set("kind", record.kind.rawValue)
-            set("name", record.name)
-            set("time", record.startedAt.iso8601)
-            set("status", record.status.rawValue)
-        case .runEnd(let record):
-            set("id", record.run.hex)
-            set("status", record.status.rawValue)
-            set("time", record.endedAt?.iso8601)
-        case .entity(let record):
-            set("id", record.id.hex)
-            set("kind", record.kind.rawValue)
-            set("name", record.name)
-            set("location", record.location)
-            set("digest", record.digest)
-            if let size = record.sizeBytes { object["size"] = .number(Double(size)) }
-            set("time", record.createdAt?.iso8601)
-            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
-        case .agent(let record):
-            set("id", record.id.hex)
-            set("kind", record.kind.rawValue)
-            set("name", record.name)
-            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
-        case .relation(let record):
-            set("relation", record.kind.rawValue)
-            set("subject", record.subject.hex)
-            set("object", record.object.hex)
-            set("time", record.time?.iso8601)
-            if !record.attributes.isEmpty { object["attributes"] = .object(record.attributes) }
-        case .parameter(let record):
-            set("run", record.run.hex)
-            set("key", record.key)
-            set("value", record.value)
-        case .tag(let record):
-            set(record.targetType.rawValue, record.target.hex)
-            set("key", record.key)
-            set("value", record.value)
-        case .metric(let point):
-            set("run", point.run.hex)
-            set("key", point.key)
-            object["value"] = .number(point.value)
-            object["step"] = .number(Double(point.step))
-            set("time", point.time?.iso8601)
-            if let epoch = point.epoch { object["epoch"] = .number(epoch) }
-        case .telemetry(let sample):
-            set("run", sample.run.hex)
-            set("time", sample.time.iso8601)
-            set("phase", sample.phase.rawValue)
-            object["values"] = .object(sample.values.mapValues { .number($0) })
-        case .architecture(let record):
-            set("run", record.run.hex)
-            set("model", record.model?.hex)
-            object["layers"] = .array(
-                record.layers.map { layer in
-                    var members = layer.hyperparameters
-                    members["type"] = .string(layer.type)
-                    return .object(members)
-                })
-        }
-        return JSONValue.object(object).jsonText
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192)
+        appendLine(event, to: &bytes)
+        bytes.removeLast()  // the newline
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func describe(_ error: any Error) -> String {

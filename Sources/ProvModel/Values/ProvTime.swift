@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A point in time, UTC, with microsecond precision, stored as microseconds since the Unix epoch.
 ///
 /// Events carry times as ISO 8601 strings (`2021-02-15T13:55:26.539263Z`); this type parses and prints that form
@@ -23,8 +29,12 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    /// The current system time.
-    public static func now() -> ProvTime { ProvTime(Date()) }
+    /// The current system time (`CLOCK_REALTIME`).
+    public static func now() -> ProvTime {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return ProvTime(microsecondsSinceEpoch: Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)
+    }
 
     /// Milliseconds since the Unix epoch, rounded down.
     public var unixMilliseconds: UInt64 { UInt64(max(0, microsecondsSinceEpoch / 1000)) }
