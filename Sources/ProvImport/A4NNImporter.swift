@@ -32,7 +32,7 @@ public import ProvModel
 /// **Times.** The files record no time. Each run starts at ``ImportContext/now`` (tag
 /// ``ImportTags/startTimeSource`` = `import-time`) and ends with status `finished` and no end time (tag
 /// ``ImportTags/duration`` = `unknown`).
-public struct A4NNImporter: Sendable {
+public struct A4NNImporter: ProvenanceImporter {
     /// The header columns, in order.
     public static let columns: [String] = [
         "epoch", "train_accs", "val_accs", "predictions", "converged", "genome", "arch", "flops",
@@ -102,18 +102,6 @@ public struct A4NNImporter: Sendable {
         }
         context = local
         return events
-    }
-
-    /// Turns several A4NN files into events, in order, sharing one context.
-    /// - Throws: the first file's ``ImportError``; the context is then left as it was before the failing file.
-    public func events(
-        files: [ImportFile], experiment: ProvID, context: inout ImportContext
-    ) throws(ImportError) -> [ProvEvent] {
-        var all: [ProvEvent] = []
-        for file in files {
-            all += try events(fileName: file.name, contents: file.contents, experiment: experiment, context: &context)
-        }
-        return all
     }
 
     // MARK: - Parsing

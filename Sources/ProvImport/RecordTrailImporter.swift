@@ -29,7 +29,7 @@ public import ProvModel
 ///
 /// Any number of data rows is accepted (a truncated trail is still provenance); every row must have 28 fields.
 /// Metadata is read from the first data row only; metadata fields on later rows are not read.
-public struct RecordTrailImporter: Sendable {
+public struct RecordTrailImporter: ProvenanceImporter {
     /// The 28 header columns, in order.
     public static let columns: [String] = [
         "epochs", "trainLoss", "valLoss", "valAcc", "ID", "random_seed", "train_GPU", "torch_set_deterministic",
@@ -77,18 +77,6 @@ public struct RecordTrailImporter: Sendable {
         let events = build(trail, fileName: fileName, experiment: experiment, context: &local)
         context = local
         return events
-    }
-
-    /// Turns several record trails into events, in order, sharing one context (so one dataset entity per name).
-    /// - Throws: the first file's ``ImportError``; the context is then left as it was before the failing file.
-    public func events(
-        files: [ImportFile], experiment: ProvID, context: inout ImportContext
-    ) throws(ImportError) -> [ProvEvent] {
-        var all: [ProvEvent] = []
-        for file in files {
-            all += try events(fileName: file.name, contents: file.contents, experiment: experiment, context: &context)
-        }
-        return all
     }
 
     /// The start time a record-trail ID encodes, read as UTC: `2021_02_15_13_55_26_539263` is

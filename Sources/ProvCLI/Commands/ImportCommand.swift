@@ -34,11 +34,8 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let files = try FileCollector.collect(paths, extensions: ["txt"])
-            try await ImportRunner(storeOptions: storeOptions, experimentName: experiment).run(files: files) {
-                (file, experiment, context) throws(ImportError) in
-                try RecordTrailImporter().events(
-                    fileName: file.name, contents: file.contents, experiment: experiment, context: &context)
-            }
+            try await ImportRunner(storeOptions: storeOptions, experimentName: experiment)
+                .run(files: files, importer: RecordTrailImporter())
         }
     }
 
@@ -64,11 +61,8 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let files = try FileCollector.collect(paths, extensions: ["csv"])
-            try await ImportRunner(storeOptions: storeOptions, experimentName: experiment).run(files: files) {
-                (file, experiment, context) throws(ImportError) in
-                try A4NNImporter().events(
-                    fileName: file.name, contents: file.contents, experiment: experiment, context: &context)
-            }
+            try await ImportRunner(storeOptions: storeOptions, experimentName: experiment)
+                .run(files: files, importer: A4NNImporter())
         }
     }
 }
@@ -113,10 +107,7 @@ struct ImportRunner {
     let storeOptions: StoreOptions
     let experimentName: String
 
-    func run(
-        files: [(path: String, file: ImportFile)],
-        convert: (ImportFile, ProvID, inout ImportContext) throws(ImportError) -> [ProvEvent]
-    ) async throws {
+    func run(files: [(path: String, file: ImportFile)], importer: some ProvenanceImporter) async throws {
         let store = try storeOptions.open()
         let ids = UUIDv7Generator()
         var events: [ProvEvent] = []
@@ -141,7 +132,9 @@ struct ImportRunner {
             var fileContext = context
             let fileEvents: [ProvEvent]
             do {
-                fileEvents = try convert(entry.file, experimentID, &fileContext)
+                fileEvents = try importer.events(
+                    fileName: entry.file.name, contents: entry.file.contents, experiment: experimentID,
+                    context: &fileContext)
             } catch {
                 throw CLIError("\(entry.path): \(Self.describe(error)). Nothing was imported.")
             }
