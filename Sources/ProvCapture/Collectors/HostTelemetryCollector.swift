@@ -13,6 +13,8 @@ import Synchronization
 /// `network_transmit_bytes` (all interfaces but loopback, since boot), `load_average_1m`.
 public final class HostTelemetryCollector: TelemetrySnapshotting {
     private let previousCPU = Mutex<[String: (busy: Double, total: Double)]>([:])
+    /// Block devices that are whole disks, decided once per device name.
+    private let wholeDisks = Mutex<[String: Bool]>([:])
 
     public init() {}
 
@@ -25,8 +27,8 @@ public final class HostTelemetryCollector: TelemetrySnapshotting {
         var values: [String: Double] = [:]
         if let stat = ProcFS.read("/proc/stat") {
             var current: [String: (busy: Double, total: Double)] = [:]
-            for line in stat.split(separator: "\n") where line.hasPrefix("cpu") {
-                let fields = line.split(separator: " ")
+            for line in ProcFS.lines(stat) where line.utf8.starts(with: "cpu".utf8) {
+                let fields = ProcFS.fields(line)
                 guard fields.count >= 8 else { continue }
                 let numbers = fields.dropFirst().compactMap { Double($0) }
                 guard numbers.count >= 7 else { continue }
@@ -47,7 +49,7 @@ public final class HostTelemetryCollector: TelemetrySnapshotting {
             }
         }
         if let meminfo = ProcFS.read("/proc/meminfo") {
-            let numbers = ProcFS.keyedNumbers(meminfo)
+            let numbers = ProcFS.keyedNumbers(meminfo, keys: ["MemTotal", "MemAvailable"])
             if let total = numbers["MemTotal"] {
                 values["memory_total_bytes"] = total * 1024
                 if let available = numbers["MemAvailable"] {
@@ -61,11 +63,17 @@ public final class HostTelemetryCollector: TelemetrySnapshotting {
             var read = 0.0
             var written = 0.0
             var any = false
-            for line in diskstats.split(separator: "\n") {
-                let fields = line.split(separator: " ")
+            for line in ProcFS.lines(diskstats) {
+                let fields = ProcFS.fields(line)
                 guard fields.count >= 10 else { continue }
                 let name = String(fields[2])
-                guard Self.isWholeDisk(name) else { continue }
+                let whole = wholeDisks.withLock { known in
+                    if let decided = known[name] { return decided }
+                    let decided = Self.isWholeDisk(name)
+                    known[name] = decided
+                    return decided
+                }
+                guard whole else { continue }
                 if let sectorsRead = Double(fields[5]), let sectorsWritten = Double(fields[9]) {
                     read += sectorsRead * 512
                     written += sectorsWritten * 512
@@ -81,11 +89,11 @@ public final class HostTelemetryCollector: TelemetrySnapshotting {
             var received = 0.0
             var sent = 0.0
             var any = false
-            for line in netdev.split(separator: "\n").dropFirst(2) {
-                guard let colon = line.firstIndex(of: ":") else { continue }
+            for line in ProcFS.lines(netdev).dropFirst(2) {
+                guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { continue }
                 let interface = line[..<colon].trimmingSpaces()
                 guard interface != "lo" else { continue }
-                let fields = line[line.index(after: colon)...].split(separator: " ")
+                let fields = ProcFS.fields(line[line.index(after: colon)...])
                 if fields.count >= 9, let rx = Double(fields[0]), let tx = Double(fields[8]) {
                     received += rx
                     sent += tx
@@ -97,7 +105,7 @@ public final class HostTelemetryCollector: TelemetrySnapshotting {
                 values["network_transmit_bytes"] = sent
             }
         }
-        if let loadavg = ProcFS.read("/proc/loadavg"), let first = loadavg.split(separator: " ").first,
+        if let loadavg = ProcFS.read("/proc/loadavg"), let first = ProcFS.fields(Substring(loadavg)).first,
             let load = Double(first)
         {
             values["load_average_1m"] = load

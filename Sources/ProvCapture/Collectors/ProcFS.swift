@@ -12,31 +12,52 @@ enum ProcFS {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, 8192) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { buffer -> String? in
+            var filled = 0
+            var overflow: [UInt8] = []
+            while true {
+                if filled == buffer.count {
+                    overflow.append(contentsOf: buffer)
+                    filled = 0
+                }
+                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                if count == 0 { break }
+                filled += count
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            if overflow.isEmpty {
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<filled]), as: UTF8.self)
+            }
+            overflow.append(contentsOf: buffer[0..<filled])
+            return String(decoding: overflow, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `key: value` lines (as in `/proc/<pid>/status` or `/proc/meminfo`), values' first word as a number.
-    static func keyedNumbers(_ text: String) -> [Substring: Double] {
+    /// `key: value` lines (as in `/proc/<pid>/status` or `/proc/meminfo`): the first number after each wanted key.
+    static func keyedNumbers(_ text: String, keys wanted: Set<Substring>? = nil) -> [Substring: Double] {
         var values: [Substring: Double] = [:]
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let rest = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if let first = rest.first, let number = Double(first) {
-                values[line[..<colon]] = number
+        for line in lines(text) {
+            guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = line[..<colon]
+            if let wanted, !wanted.contains(key) { continue }
+            if let first = fields(line[line.index(after: colon)...]).first, let number = Double(first) {
+                values[key] = number
             }
         }
         return values
+    }
+
+    /// The lines of a text, split on bytes (not grapheme clusters: much faster for `/proc` files).
+    static func lines(_ text: some StringProtocol) -> [Substring] {
+        Substring(text).utf8.split(separator: UInt8(ascii: "\n")).map { Substring($0) }
+    }
+
+    /// The fields of a line separated by runs of spaces or tabs, split on bytes.
+    static func fields(_ line: Substring) -> [Substring] {
+        line.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).map { Substring($0) }
     }
 
     /// Clock ticks per second (for `/proc/<pid>/stat` CPU times).
@@ -53,8 +74,10 @@ enum ProcFS {
 
     /// The fields of `/proc/<pid>/stat` after the command name (field 3 onward, 0-based from the state).
     static func statFields(pid: Int32) -> [Substring]? {
-        guard let text = read("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
-        return text[text.index(after: close)...].split(separator: " ")
+        guard let text = read("/proc/\(pid)/stat"), let close = text.utf8.lastIndex(of: UInt8(ascii: ")")) else {
+            return nil
+        }
+        return fields(text[text.index(after: close)...])
     }
 
     /// Every process id in `/proc`.

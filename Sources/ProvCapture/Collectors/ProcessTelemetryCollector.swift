@@ -32,6 +32,8 @@ public struct ProcessTelemetryCollector: TelemetrySnapshotting {
         TelemetrySample(run: run, time: time, phase: phase, values: readings())
     }
 
+    static let statusKeys: Set<Substring> = ["voluntary_ctxt_switches", "nonvoluntary_ctxt_switches", "VmHWM"]
+
     /// The readings now.
     public func readings() -> [String: Double] {
         let root = processID ?? getpid()
@@ -52,7 +54,7 @@ public struct ProcessTelemetryCollector: TelemetrySnapshotting {
             if let threads = Double(fields[17]) { add("process_threads", threads) }
             if let pages = Double(fields[21]) { add("process_rss_bytes", pages * ProcFS.pageSize) }
             if let status = ProcFS.read("/proc/\(pid)/status") {
-                let numbers = ProcFS.keyedNumbers(status)
+                let numbers = ProcFS.keyedNumbers(status, keys: Self.statusKeys)
                 if let voluntary = numbers["voluntary_ctxt_switches"] {
                     add("process_voluntary_context_switches", voluntary)
                 }
