@@ -11,12 +11,14 @@ let package = Package(
         .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
+        .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -38,13 +40,16 @@ let package = Package(
         .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
+        // Standard exports (PROV-JSON, PROV-N, PROV-O, RO-Crate, DOT), PROV-JSON import, the taxonomy as an ontology.
+        .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
         // The `provkit` command line: the composition root.
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport",
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // Test support: fixtures, temporary stores and the store conformance suite.
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "ProvStoreSQLiteTests", dependencies: ["ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(name: "ProvExportTests", dependencies: ["ProvExport", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
     ]
 )
