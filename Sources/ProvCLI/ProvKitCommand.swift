@@ -18,7 +18,7 @@ struct ProvKitCommand: AsyncParsableCommand {
         version: ProvKitVersion.current,
         subcommands: [
             DemoCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
-            ShowCommand.self, LineageCommand.self, ExportCommand.self, StatsCommand.self,
+            ShowCommand.self, LineageCommand.self, ExportCommand.self, TaxonomyCommand.self, StatsCommand.self,
         ]
     )
 }
