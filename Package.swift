@@ -58,7 +58,12 @@ let package = Package(
         .testTarget(name: "ProvStoreSQLiteTests", dependencies: ["ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
-        .testTarget(name: "ProvExportTests", dependencies: ["ProvExport", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvExportTests",
+            dependencies: [
+                "ProvExport", "ProvStoreSQLite", "ProvTesting", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
     ]
 )
