@@ -176,10 +176,16 @@ public struct PROVJSONImporter: Sendable {
             return (id, (part, key))
         }
 
+        /// The IRIs of a node's `prov:type`s: qualified names, and `xsd:anyURI` values (as the `prov` library
+        /// writes an `Identifier`).
         func types(of node: Node) -> [String] {
             node.element.values(PK.provType).compactMap { value in
-                if case .qualifiedName(let name) = value { return iri(name, in: node) }
-                return nil
+                switch value {
+                case .qualifiedName(let name): return iri(name, in: node)
+                case .typed(let lexical, let datatype) where iri(datatype, in: node) == ExportNamespaces.xsd.iri + "anyURI":
+                    return lexical
+                default: return nil
+                }
             }
         }
 
