@@ -32,7 +32,8 @@ public enum DOTWriter {
                 declared.insert(end.description)
                 lines.append("  \"\(escape(end.description))\" [shape=plaintext, style=\"\"];")
             }
-            lines.append("  \"\(escape(subject.description))\" -> \"\(escape(object.description))\" [label=\"\(name)\"];")
+            lines.append(
+                "  \"\(escape(subject.description))\" -> \"\(escape(object.description))\" [label=\"\(name)\"];")
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"

@@ -78,7 +78,9 @@ public struct PROVJSONImporter: Sendable {
     /// - Parameter existingExperiments: the store's experiments by name, so that a document's experiment (or the
     ///   default one) that the store already has under that name is reused.
     /// - Throws: ``ProvImportError`` naming the record at fault; nothing should then be stored.
-    public func events(from document: ProvDocument, existingExperiments: [String: ProvID]) throws(ProvImportError)
+    public func events(
+        from document: ProvDocument, existingExperiments: [String: ProvID]
+    ) throws(ProvImportError)
         -> Result
     {
         var session = Session(importer: self, existingExperiments: existingExperiments)
@@ -110,7 +112,8 @@ public struct PROVJSONImporter: Sendable {
         let existingExperiments: [String: ProvID]
         var nodes: [String: Node] = [:]
         var order: [String] = []
-        var relations: [(relation: ProvRelation, namespaces: [Namespace], defaultNamespace: String?, context: String)] = []
+        var relations: [(relation: ProvRelation, namespaces: [Namespace], defaultNamespace: String?, context: String)] =
+            []
         var roles: [String: Role] = [:]
         var notes: [String] = []
         var experimentRemap: [ProvID: ProvID] = [:]
@@ -128,7 +131,8 @@ public struct PROVJSONImporter: Sendable {
                 if var existing = nodes[iri] {
                     guard existing.element.kind == element.kind else {
                         throw ProvImportError(
-                            "\(context)'\(element.id)' is declared both as an \(existing.element.kind.rawValue) and as an "
+                            "\(context)'\(element.id)' is declared both as an \(existing.element.kind.rawValue) "
+                                + "and as an "
                                 + "\(element.kind.rawValue); an identifier names one element")
                     }
                     existing.element.attributes += element.attributes
@@ -151,7 +155,9 @@ public struct PROVJSONImporter: Sendable {
             }
         }
 
-        func resolve(_ name: QualifiedName, _ namespaces: [Namespace], _ defaultNamespace: String?, _ context: String)
+        func resolve(
+            _ name: QualifiedName, _ namespaces: [Namespace], _ defaultNamespace: String?, _ context: String
+        )
             throws(ProvImportError) -> String
         {
             guard let iri = ProvDocument.iri(name, namespaces: namespaces, defaultNamespace: defaultNamespace) else {
@@ -182,7 +188,8 @@ public struct PROVJSONImporter: Sendable {
             node.element.values(PK.provType).compactMap { value in
                 switch value {
                 case .qualifiedName(let name): return iri(name, in: node)
-                case .typed(let lexical, let datatype) where iri(datatype, in: node) == ExportNamespaces.xsd.iri + "anyURI":
+                case .typed(let lexical, let datatype)
+                where iri(datatype, in: node) == ExportNamespaces.xsd.iri + "anyURI":
                     return lexical
                 default: return nil
                 }
@@ -205,7 +212,8 @@ public struct PROVJSONImporter: Sendable {
                 switch node.element.kind {
                 case .activity:
                     if identity?.part != nil {
-                        throw ProvImportError("activity '\(node.element.id)': this identifier names a part of a run, not a run")
+                        throw ProvImportError(
+                            "activity '\(node.element.id)': this identifier names a part of a run, not a run")
                     }
                     roles[iri] = .run(identity?.id ?? PROVJSONImporter.derivedID(for: iri))
                 case .agent:
@@ -215,7 +223,8 @@ public struct PROVJSONImporter: Sendable {
                         roles[iri] = .part(part, run: identity.id, key: key)
                     } else if types.contains(Self.iri(PK.experiment)), let id = identity?.id {
                         roles[iri] = .experiment(id)
-                    } else if types.contains(Self.iri(PK.hyperParameterSetting)), node.element.value(PK.hasValue) != nil,
+                    } else if types.contains(Self.iri(PK.hyperParameterSetting)),
+                        node.element.value(PK.hasValue) != nil,
                         !(usedBy[iri] ?? []).isEmpty
                     {
                         roles[iri] = .foreignParameter
@@ -279,9 +288,12 @@ public struct PROVJSONImporter: Sendable {
         func activitiesUsing() -> [String: [String]] {
             var usedBy: [String: [String]] = [:]
             for entry in relations where entry.relation.type == .used {
-                guard let activity = entry.relation.arguments["activity"], let entity = entry.relation.arguments["entity"],
-                    let activityIRI = ProvDocument.iri(activity, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace),
-                    let entityIRI = ProvDocument.iri(entity, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+                guard let activity = entry.relation.arguments["activity"],
+                    let entity = entry.relation.arguments["entity"],
+                    let activityIRI = ProvDocument.iri(
+                        activity, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace),
+                    let entityIRI = ProvDocument.iri(
+                        entity, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
                 else { continue }
                 usedBy[entityIRI, default: []].append(activityIRI)
             }
@@ -301,11 +313,13 @@ public struct PROVJSONImporter: Sendable {
                 }
                 var description: String? = nil
                 if case .string(let text)? = node.element.value(PK.description) { description = text }
-                let created = try optionalTime(node.element.value(PK.createdAt), "experiment '\(node.element.id)': pk:createdAt")
+                let created = try optionalTime(
+                    node.element.value(PK.createdAt), "experiment '\(node.element.id)': pk:createdAt")
                 output.experiments.append(
                     .experiment(ExperimentRecord(id: id, name: name, description: description, createdAt: created)))
                 for (key, value) in tags(node) {
-                    output.experiments.append(.tag(TagRecord(target: id, targetType: .experiment, key: key, value: value)))
+                    output.experiments.append(
+                        .tag(TagRecord(target: id, targetType: .experiment, key: key, value: value)))
                 }
             }
         }
@@ -335,7 +349,9 @@ public struct PROVJSONImporter: Sendable {
         func tags(_ node: Node) -> [(String, String)] {
             node.element.attributes.compactMap { attribute in
                 guard iri(attribute.name, in: node)?.hasPrefix(ExportNamespaces.pktag.iri) == true else { return nil }
-                return (LocalName.decode(attribute.name.localPart), Self.text(attribute.value, node: node, session: self))
+                return (
+                    LocalName.decode(attribute.name.localPart), Self.text(attribute.value, node: node, session: self)
+                )
             }
         }
 
@@ -415,7 +431,8 @@ public struct PROVJSONImporter: Sendable {
                 let key =
                     namespace.hasPrefix(ExportNamespaces.pkattr.iri)
                     ? LocalName.decode(attribute.name.localPart) : attribute.name.description
-                let value = try json(attribute.value, node: node, place: "'\(node.element.id)': attribute '\(attribute.name)'")
+                let value = try json(
+                    attribute.value, node: node, place: "'\(node.element.id)': attribute '\(attribute.name)'")
                 repeated[key, default: []].append(value)
             }
             for (key, values) in repeated { output[key] = values.count == 1 ? values[0] : .array(values) }
@@ -452,9 +469,11 @@ public struct PROVJSONImporter: Sendable {
         }
 
         static let numericTypes: Set<String> = Set(
-            ["double", "float", "decimal", "integer", "long", "int", "short", "byte", "nonNegativeInteger",
+            [
+                "double", "float", "decimal", "integer", "long", "int", "short", "byte", "nonNegativeInteger",
                 "positiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-                "negativeInteger", "nonPositiveInteger"].map { ExportNamespaces.xsd.iri + $0 })
+                "negativeInteger", "nonPositiveInteger",
+            ].map { ExportNamespaces.xsd.iri + $0 })
 
         static func double(_ lexical: String) -> Double? {
             switch lexical {
@@ -490,7 +509,8 @@ public struct PROVJSONImporter: Sendable {
             default: throw ProvImportError("\(place): expected an xsd:dateTime")
             }
             guard let time = PROVJSONReader.parseTime(text) else {
-                throw ProvImportError("\(place): '\(text.prefix(40))' is not an xsd:dateTime such as 2024-05-01T12:00:00Z")
+                throw ProvImportError(
+                    "\(place): '\(text.prefix(40))' is not an xsd:dateTime such as 2024-05-01T12:00:00Z")
             }
             return time
         }
@@ -536,7 +556,9 @@ public struct PROVJSONImporter: Sendable {
                 }
                 let types = types(of: node)
                 var kind: RunKind? = nil
-                for candidate in RunKind.allCases where types.contains(Self.iri(PK.type(of: candidate))) { kind = candidate }
+                for candidate in RunKind.allCases where types.contains(Self.iri(PK.type(of: candidate))) {
+                    kind = candidate
+                }
                 var name: String? = nil
                 if case .string(let label)? = element.value(PK.label) { name = label }
                 if name == nil, foreign { name = LocalName.decode(element.id.localPart) }
@@ -548,7 +570,8 @@ public struct PROVJSONImporter: Sendable {
                 }
                 let startedAt = start ?? importer.now
                 if let end = element.endTime, end < startedAt {
-                    throw ProvImportError("\(place): prov:endTime \(end.iso8601) is before its start \(startedAt.iso8601)")
+                    throw ProvImportError(
+                        "\(place): prov:endTime \(end.iso8601) is before its start \(startedAt.iso8601)")
                 }
                 var status: RunStatus = .finished
                 if let value = element.value(PK.status) {
@@ -611,14 +634,16 @@ public struct PROVJSONImporter: Sendable {
         // MARK: Run parts
 
         mutating func parts(into output: inout Output, usedBy: [String: [String]]) throws(ProvImportError) {
-            let runs = Set(roles.values.compactMap { role -> ProvID? in if case .run(let id) = role { id } else { nil } })
+            let runs = Set(
+                roles.values.compactMap { role -> ProvID? in if case .run(let id) = role { id } else { nil } })
             for iri in order {
                 guard let node = nodes[iri], let role = roles[iri] else { continue }
                 let place = "entity '\(node.element.id)'"
                 switch role {
                 case .part(let part, let run, let key):
                     guard runs.contains(run) else {
-                        throw ProvImportError("\(place) is a part of run \(run.hex), which the document does not declare")
+                        throw ProvImportError(
+                            "\(place) is a part of run \(run.hex), which the document does not declare")
                     }
                     switch part {
                     case .parameter:
@@ -626,7 +651,9 @@ public struct PROVJSONImporter: Sendable {
                             throw ProvImportError("\(place): mls:hasValue (the parameter's value) is required")
                         }
                         output.partEvents.append(
-                            .parameter(ParameterRecord(run: run, key: key, value: Self.text(value, node: node, session: self))))
+                            .parameter(
+                                ParameterRecord(run: run, key: key, value: Self.text(value, node: node, session: self)))
+                        )
                     case .metric:
                         try metric(node, run: run, key: key, into: &output)
                     case .telemetry:
@@ -645,7 +672,9 @@ public struct PROVJSONImporter: Sendable {
                     for activity in usedBy[iri] ?? [] {
                         guard case .run(let run)? = roles[activity] else { continue }
                         output.partEvents.append(
-                            .parameter(ParameterRecord(run: run, key: key, value: Self.text(value, node: node, session: self))))
+                            .parameter(
+                                ParameterRecord(run: run, key: key, value: Self.text(value, node: node, session: self)))
+                        )
                     }
                 default:
                     continue
@@ -653,13 +682,16 @@ public struct PROVJSONImporter: Sendable {
             }
         }
 
-        mutating func metric(_ node: Node, run: ProvID, key: String, into output: inout Output) throws(ProvImportError) {
+        mutating func metric(_ node: Node, run: ProvID, key: String, into output: inout Output) throws(ProvImportError)
+        {
             guard let value = node.element.value(PK.points) else {
-                notes.append("metric '\(key)' of run \(run.hex): the export left its points out (pk:pointsOmitted), so "
-                    + "nothing of it was imported; export with a larger --max-points to carry them")
+                notes.append(
+                    "metric '\(key)' of run \(run.hex): the export left its points out (pk:pointsOmitted), so "
+                        + "nothing of it was imported; export with a larger --max-points to carry them")
                 return
             }
-            guard case .typed(let text, _) = value, let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            guard case .typed(let text, _) = value,
+                let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
             else {
                 throw ProvImportError("entity '\(node.element.id)': pk:points must be an rdf:JSON literal")
             }
@@ -668,10 +700,14 @@ public struct PROVJSONImporter: Sendable {
             }
         }
 
-        mutating func telemetry(_ node: Node, run: ProvID, key: String, into output: inout Output) throws(ProvImportError) {
+        mutating func telemetry(
+            _ node: Node, run: ProvID, key: String, into output: inout Output
+        ) throws(ProvImportError) {
             let place = "entity '\(node.element.id)'"
             let pieces = key.split(separator: "-", maxSplits: 1)
-            guard pieces.count == 2, let micros = Int64(pieces[0]), let phase = TelemetryPhase(rawValue: String(pieces[1])) else {
+            guard pieces.count == 2, let micros = Int64(pieces[0]),
+                let phase = TelemetryPhase(rawValue: String(pieces[1]))
+            else {
                 throw ProvImportError("\(place): a telemetry sample's identifier ends in <microseconds>-<phase>")
             }
             var values: [String: Double] = [:]
@@ -684,7 +720,8 @@ public struct PROVJSONImporter: Sendable {
             }
             output.partEvents.append(
                 .telemetry(
-                    TelemetrySample(run: run, time: ProvTime(microsecondsSinceEpoch: micros), phase: phase, values: values)))
+                    TelemetrySample(
+                        run: run, time: ProvTime(microsecondsSinceEpoch: micros), phase: phase, values: values)))
         }
 
         mutating func architecture(_ node: Node, run: ProvID, into output: inout Output) throws(ProvImportError) {
@@ -722,7 +759,9 @@ public struct PROVJSONImporter: Sendable {
                 let label = "\(entry.context)\(relation.type.rawValue)\(relation.id.map { " '\($0)'" } ?? "")"
                 var ends: [String: (node: Node, role: Role)] = [:]
                 for (argument, name) in relation.arguments {
-                    guard let target = ProvDocument.iri(name, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+                    guard
+                        let target = ProvDocument.iri(
+                            name, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
                     else {
                         throw ProvImportError("\(label): the prefix of '\(name)' is not declared")
                     }
@@ -734,7 +773,9 @@ public struct PROVJSONImporter: Sendable {
                     }
                     if let expected = relation.type.argumentKind(argument), node.element.kind != expected {
                         throw ProvImportError(
-                            "\(label): prov:\(argument) '\(name)' is an \(node.element.kind.rawValue), not an \(expected.rawValue)")
+                            "\(label): prov:\(argument) '\(name)' is an \(node.element.kind.rawValue), "
+                                + "not an \(expected.rawValue)"
+                        )
                     }
                     ends[argument] = (node, role)
                 }
@@ -775,18 +816,25 @@ public struct PROVJSONImporter: Sendable {
                 if case .part = objectEnd.role { continue }
                 if case .foreignParameter = objectEnd.role, kind == .used { continue }
                 guard let subject = nodeID(subjectEnd.role), let object = nodeID(objectEnd.role) else {
-                    throw ProvImportError("\(label): a parameter setting cannot be the subject of \(relation.type.rawValue)")
+                    throw ProvImportError(
+                        "\(label): a parameter setting cannot be the subject of \(relation.type.rawValue)")
                 }
-                guard kind.subjectTypes.contains(nodeType(subjectEnd.role)), kind.objectTypes.contains(nodeType(objectEnd.role))
+                guard kind.subjectTypes.contains(nodeType(subjectEnd.role)),
+                    kind.objectTypes.contains(nodeType(objectEnd.role))
                 else {
                     throw ProvImportError(
                         "\(label): ProvKit cannot relate a \(nodeType(subjectEnd.role).rawValue) to a "
                             + "\(nodeType(objectEnd.role).rawValue) with \(kind.rawValue)")
                 }
                 var record = RelationRecord(kind, subject: subject, object: object, time: relation.time)
-                if let plan = ends["plan"], case .entity(let planID) = plan.role { record.attributes["plan"] = .string(planID.hex) }
+                if let plan = ends["plan"], case .entity(let planID) = plan.role {
+                    record.attributes["plan"] = .string(planID.hex)
+                }
                 for attribute in attributes {
-                    let namespace = ProvDocument.iri(attribute.name, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace) ?? ""
+                    let namespace =
+                        ProvDocument.iri(
+                            attribute.name, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+                        ?? ""
                     let node = Node(
                         element: ProvElement(.entity, attribute.name), iri: "", namespaces: entry.namespaces,
                         defaultNamespace: entry.defaultNamespace)
@@ -798,7 +846,8 @@ public struct PROVJSONImporter: Sendable {
                         let key =
                             namespace.hasPrefix(ExportNamespaces.pkattr.iri)
                             ? LocalName.decode(attribute.name.localPart) : attribute.name.description
-                        record.attributes[key] = try json(attribute.value, node: node, place: "\(label): attribute '\(attribute.name)'")
+                        record.attributes[key] = try json(
+                            attribute.value, node: node, place: "\(label): attribute '\(attribute.name)'")
                     }
                 }
                 output.relations.append(.relation(record))
@@ -813,9 +862,13 @@ public struct PROVJSONImporter: Sendable {
             }
         }
 
-        static func sameIRI(_ lhs: ProvValue, _ rhs: ProvValue, _ entry: (relation: ProvRelation, namespaces: [Namespace], defaultNamespace: String?, context: String)) -> Bool {
+        static func sameIRI(
+            _ lhs: ProvValue, _ rhs: ProvValue,
+            _ entry: (relation: ProvRelation, namespaces: [Namespace], defaultNamespace: String?, context: String)
+        ) -> Bool {
             guard case .qualifiedName(let left) = lhs, case .qualifiedName(let right) = rhs else { return false }
-            return ProvDocument.iri(left, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace) == iri(right)
+            return ProvDocument.iri(left, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+                == iri(right)
         }
 
         func nodeID(_ role: Role) -> ProvID? {

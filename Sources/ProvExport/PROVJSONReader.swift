@@ -46,7 +46,8 @@ public enum PROVJSONReader {
         var defaultNamespace = inheritedDefault
         if let prefixes = object["prefix"] {
             guard case .object(let members) = prefixes else {
-                throw ProvImportError("\(context)'prefix' must be an object of prefix → namespace IRI, found \(prefixes.typeName)")
+                throw ProvImportError(
+                    "\(context)'prefix' must be an object of prefix → namespace IRI, found \(prefixes.typeName)")
             }
             for prefix in members.keys.sorted() {
                 guard case .string(let iri)? = members[prefix], !iri.isEmpty else {
@@ -92,7 +93,8 @@ public enum PROVJSONReader {
         for type in ProvRelationType.allCases {
             guard let section = object[type.rawValue] else { continue }
             guard case .object(let members) = section else {
-                throw ProvImportError("\(context)'\(type.rawValue)' must be an object of relation identifier → arguments")
+                throw ProvImportError(
+                    "\(context)'\(type.rawValue)' must be an object of relation identifier → arguments")
             }
             for key in members.keys.sorted() {
                 let place = "\(context)\(type.rawValue) '\(key)'"
@@ -131,7 +133,8 @@ public enum PROVJSONReader {
                     throw ProvImportError("\(context)bundle '\(key)': expected a PROV-JSON object")
                 }
                 let nested = try PROVJSONReader.document(
-                    inner, inherited: namespaces, inheritedDefault: defaultNamespace, context: "\(context)bundle '\(key)': ")
+                    inner, inherited: namespaces, inheritedDefault: defaultNamespace,
+                    context: "\(context)bundle '\(key)': ")
                 document.bundles.append((id: id, document: nested))
             }
         }
@@ -202,7 +205,9 @@ public enum PROVJSONReader {
         }
     }
 
-    static func qualifiedName(_ value: JSONValue, names: Names, where place: String) throws(ProvImportError)
+    static func qualifiedName(
+        _ value: JSONValue, names: Names, where place: String
+    ) throws(ProvImportError)
         -> QualifiedName?
     {
         switch value {

@@ -51,7 +51,9 @@ public enum PROVJSONWriter {
     static func relation(_ relation: ProvRelation) -> OrderedJSON {
         var members: [(String, OrderedJSON)] = []
         for argument in relation.type.formalArguments {
-            if let value = relation.arguments[argument] { members.append(("prov:" + argument, .string(value.description))) }
+            if let value = relation.arguments[argument] {
+                members.append(("prov:" + argument, .string(value.description)))
+            }
         }
         if let time = relation.time { members.append(("prov:time", .string(time.iso8601))) }
         members += attributes(relation.attributes)

@@ -82,7 +82,9 @@ public enum PROVOWriter {
             let predicate: String
             switch attribute.name {
             case PK.provType:
-                if case .qualifiedName(let name) = attribute.value { return RDFStatement(RDFGraph.rdfType, .iri(iri(name))) }
+                if case .qualifiedName(let name) = attribute.value {
+                    return RDFStatement(RDFGraph.rdfType, .iri(iri(name)))
+                }
                 predicate = prov + "type"
             case PK.label: predicate = ExportNamespaces.rdfs.iri + "label"
             case PK.location: predicate = prov + "atLocation"
@@ -107,7 +109,8 @@ public enum PROVOWriter {
             guard let object = relation.object else {
                 return qualified(relation)
             }
-            let hasExtra = relation.id != nil || relation.time != nil || !relation.attributes.isEmpty
+            let hasExtra =
+                relation.id != nil || relation.time != nil || !relation.attributes.isEmpty
                 || names.dropFirst(2).contains { relation.arguments[$0] != nil }
             if !hasExtra || !relation.type.allowsAttributes {
                 var statements = [RDFStatement(prov + relation.type.rawValue, .iri(iri(object)))]
@@ -138,7 +141,7 @@ public enum PROVOWriter {
                 (className, property) = ("Influence", "qualifiedInfluence")
             }
             if relation.type == .wasDerivedFrom {
-                // A derivation subtype is the qualified node's class: prov:Revision, prov:Quotation, prov:PrimarySource.
+                // A derivation subtype is the qualified node's class: Revision, Quotation, PrimarySource.
                 for subtype in ["Revision", "Quotation", "PrimarySource"] {
                     let typeAttribute = ProvAttribute(PK.provType, .qualifiedName(.prov(subtype)))
                     if let position = attributes.firstIndex(of: typeAttribute) {

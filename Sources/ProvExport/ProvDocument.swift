@@ -256,7 +256,8 @@ public struct ProvDocument: Hashable, Sendable {
     public static func == (lhs: ProvDocument, rhs: ProvDocument) -> Bool {
         lhs.namespaces == rhs.namespaces && lhs.defaultNamespace == rhs.defaultNamespace
             && lhs.elements == rhs.elements && lhs.relations == rhs.relations
-            && lhs.bundles.map(\.id) == rhs.bundles.map(\.id) && lhs.bundles.map(\.document) == rhs.bundles.map(\.document)
+            && lhs.bundles.map(\.id) == rhs.bundles.map(\.id)
+            && lhs.bundles.map(\.document) == rhs.bundles.map(\.document)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -185,10 +185,16 @@ public struct ProvMapping: Sendable {
         builder.build()
         var namespaces = ExportNamespaces.export
         if termNamespace != ExportNamespaces.pk { namespaces.insert(termNamespace, at: 1) }
-        let elements = builder.elements.sorted { ($0.kind.order, $0.id.description) < ($1.kind.order, $1.id.description) }
+        let elements = builder.elements.sorted {
+            ($0.kind.order, $0.id.description) < ($1.kind.order, $1.id.description)
+        }
         let relations = builder.relations.enumerated().sorted { lhs, rhs in
-            let left = (lhs.element.type.order, lhs.element.subject?.description ?? "", lhs.element.object?.description ?? "")
-            let right = (rhs.element.type.order, rhs.element.subject?.description ?? "", rhs.element.object?.description ?? "")
+            let left = (
+                lhs.element.type.order, lhs.element.subject?.description ?? "", lhs.element.object?.description ?? ""
+            )
+            let right = (
+                rhs.element.type.order, rhs.element.subject?.description ?? "", rhs.element.object?.description ?? ""
+            )
             return left != right ? left < right : lhs.offset < rhs.offset
         }.map(\.element)
         return ProvDocument(namespaces: namespaces, elements: elements, relations: relations)
@@ -225,7 +231,9 @@ public struct ProvMapping: Sendable {
                 if let description = experiment.description {
                     attributes.append(ProvAttribute(PK.description, .string(description)))
                 }
-                if let created = experiment.createdAt { attributes.append(ProvAttribute(PK.createdAt, .dateTime(created))) }
+                if let created = experiment.createdAt {
+                    attributes.append(ProvAttribute(PK.createdAt, .dateTime(created)))
+                }
                 attributes += tagAttributes(experiment.id)
                 elements.append(ProvElement(.entity, ProvMapping.name(of: experiment.id), attributes: attributes))
             }
@@ -239,7 +247,8 @@ public struct ProvMapping: Sendable {
                 attributes.append(ProvAttribute(PK.status, .string(run.status.rawValue)))
                 if experimentIDs.contains(run.start.experiment) {
                     attributes.append(
-                        ProvAttribute(PK.experimentProperty, .qualifiedName(ProvMapping.name(of: run.start.experiment))))
+                        ProvAttribute(PK.experimentProperty, .qualifiedName(ProvMapping.name(of: run.start.experiment)))
+                    )
                 }
                 if let parent = run.start.parent {
                     attributes.append(ProvAttribute(PK.parent, .qualifiedName(ProvMapping.name(of: parent))))
@@ -340,7 +349,8 @@ public struct ProvMapping: Sendable {
                     ProvAttribute(PK.label, .string(parameter.key)),
                     ProvAttribute(PK.hasValue, .string(parameter.value)),
                     ProvAttribute(
-                        PK.specifiedBy, .qualifiedName(QualifiedName(ExportNamespaces.pkkey, LocalName.encode(parameter.key)))),
+                        PK.specifiedBy,
+                        .qualifiedName(QualifiedName(ExportNamespaces.pkkey, LocalName.encode(parameter.key)))),
                 ]
                 if let term = records.terms[parameter.key] {
                     attributes.append(ProvAttribute(PK.term, .qualifiedName(mapping.termName(term))))
@@ -360,7 +370,8 @@ public struct ProvMapping: Sendable {
                     ProvAttribute(PK.provType, .qualifiedName(PK.metricSeries)),
                     ProvAttribute(PK.label, .string(summary.key)),
                     ProvAttribute(
-                        PK.specifiedBy, .qualifiedName(QualifiedName(ExportNamespaces.pkkey, LocalName.encode(summary.key)))),
+                        PK.specifiedBy,
+                        .qualifiedName(QualifiedName(ExportNamespaces.pkkey, LocalName.encode(summary.key)))),
                 ]
                 if let term = summary.term {
                     attributes.append(ProvAttribute(PK.term, .qualifiedName(mapping.termName(term))))
@@ -380,14 +391,16 @@ public struct ProvMapping: Sendable {
                 }
                 elements.append(ProvElement(.entity, id, attributes: attributes))
                 relations.append(
-                    ProvRelation(.wasGeneratedBy, arguments: ["entity": id, "activity": ProvMapping.name(of: series.run)]))
+                    ProvRelation(
+                        .wasGeneratedBy, arguments: ["entity": id, "activity": ProvMapping.name(of: series.run)]))
             }
         }
 
         mutating func addTelemetry() {
             for sample in records.telemetry {
                 let id = ProvMapping.name(
-                    of: .telemetry, run: sample.run, key: "\(sample.time.microsecondsSinceEpoch)-\(sample.phase.rawValue)")
+                    of: .telemetry, run: sample.run,
+                    key: "\(sample.time.microsecondsSinceEpoch)-\(sample.phase.rawValue)")
                 var attributes = [
                     ProvAttribute(PK.provType, .qualifiedName(PK.telemetryData)),
                     ProvAttribute(PK.phase, .string(sample.phase.rawValue)),
@@ -456,7 +469,8 @@ public enum MetricPointsCodec {
         guard case .object(let object) = value, case .array(let steps)? = object["step"],
             case .array(let values)? = object["value"], steps.count == values.count
         else {
-            throw ProvImportError("pk:points of metric '\(key)' must be an object with 'step' and 'value' arrays of equal length")
+            throw ProvImportError(
+                "pk:points of metric '\(key)' must be an object with 'step' and 'value' arrays of equal length")
         }
         var times: [JSONValue] = []
         if case .array(let items)? = object["time"] { times = items }
@@ -482,7 +496,8 @@ public enum MetricPointsCodec {
             var time: ProvTime? = nil
             if !times.isEmpty, case .string(let text) = times[index] {
                 guard let parsed = ProvTime(iso8601: text) else {
-                    throw ProvImportError("pk:points of metric '\(key)': time \(index + 1) '\(text)' is not an ISO 8601 date-time")
+                    throw ProvImportError(
+                        "pk:points of metric '\(key)': time \(index + 1) '\(text)' is not an ISO 8601 date-time")
                 }
                 time = parsed
             }

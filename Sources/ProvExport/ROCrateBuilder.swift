@@ -118,7 +118,8 @@ public struct ROCrateBuilder: Sendable {
         ])
         var files = graph.files
         files.append(ROCrateFile(path: Self.workflowPath, source: .text(graph.workflowDescription())))
-        files.append(ROCrateFile(path: "provenance/prov.json", source: .text(exporter.text(records, format: .provJSON))))
+        files.append(
+            ROCrateFile(path: "provenance/prov.json", source: .text(exporter.text(records, format: .provJSON))))
         files.append(ROCrateFile(path: "provenance/prov.ttl", source: .text(exporter.text(records, format: .turtle))))
         return ROCrate(metadata: document.rendered(indent: 2), files: files)
     }
@@ -153,7 +154,9 @@ public struct ROCrateBuilder: Sendable {
     static func time(_ time: ProvTime) -> OrderedJSON {
         .string(String(time.iso8601.prefix(23)) + "+00:00")
     }
-    static func types(_ names: String...) -> OrderedJSON { names.count == 1 ? .string(names[0]) : .array(names.map { .string($0) }) }
+    static func types(_ names: String...) -> OrderedJSON {
+        names.count == 1 ? .string(names[0]) : .array(names.map { .string($0) })
+    }
 
     static func number(_ value: Double) -> OrderedJSON {
         value.isFinite ? .number(JSONValue.format(number: value)) : .string(ProvValue.lexical(value))
@@ -222,37 +225,47 @@ public struct ROCrateBuilder: Sendable {
                         let tool = tool(for: run)
                         let stepID = "#step-\(run.start.id.hex)"
                         steps.append(stepID)
-                        var step = Entity(stepID, .string("HowToStep"), [
-                            ("name", .string(run.start.name ?? "step \(run.start.id.hex.prefix(12))")),
-                            ("position", .string(String(position))), ("workExample", ROCrateBuilder.reference(tool)),
-                        ])
+                        var step = Entity(
+                            stepID, .string("HowToStep"),
+                            [
+                                ("name", .string(run.start.name ?? "step \(run.start.id.hex.prefix(12))")),
+                                ("position", .string(String(position))),
+                                ("workExample", ROCrateBuilder.reference(tool)),
+                            ])
                         step.set("identifier", .string(iri(run.start.id)))
                         entities.append(step)
                         actions.append(action(for: run, instruments: [tool], tool: tool))
                         let controlID = "#control-\(run.start.id.hex)"
                         controlIDs.append(controlID)
                         controls.append(
-                            Entity(controlID, .string("ControlAction"), [
-                                ("name", .string("orchestrate \(run.start.name ?? run.start.id.hex)")),
-                                ("instrument", ROCrateBuilder.reference(stepID)),
-                                ("object", ROCrateBuilder.reference(ROCrateBuilder.Graph.runID(run.start.id))),
-                            ]))
+                            Entity(
+                                controlID, .string("ControlAction"),
+                                [
+                                    ("name", .string("orchestrate \(run.start.name ?? run.start.id.hex)")),
+                                    ("instrument", ROCrateBuilder.reference(stepID)),
+                                    ("object", ROCrateBuilder.reference(ROCrateBuilder.Graph.runID(run.start.id))),
+                                ]))
                     }
-                    var organize = Entity("#organize-\(top.start.id.hex)", .string("OrganizeAction"), [
-                        ("name", .string("run \(top.start.name ?? top.start.id.hex)")),
-                        ("instrument", ROCrateBuilder.reference(engine(for: top))),
-                        ("result", ROCrateBuilder.reference(ROCrateBuilder.Graph.runID(top.start.id))),
-                        ("object", ROCrateBuilder.references(controlIDs)),
-                        ("startTime", ROCrateBuilder.time(top.start.startedAt)),
-                    ])
+                    var organize = Entity(
+                        "#organize-\(top.start.id.hex)", .string("OrganizeAction"),
+                        [
+                            ("name", .string("run \(top.start.name ?? top.start.id.hex)")),
+                            ("instrument", ROCrateBuilder.reference(engine(for: top))),
+                            ("result", ROCrateBuilder.reference(ROCrateBuilder.Graph.runID(top.start.id))),
+                            ("object", ROCrateBuilder.references(controlIDs)),
+                            ("startTime", ROCrateBuilder.time(top.start.startedAt)),
+                        ])
                     if let end = top.endedAt { organize.set("endTime", ROCrateBuilder.time(end)) }
                     organizes.append(organize)
                     workflowInputs += formalParameterIDs(of: top, tool: "#workflow", output: false)
                     workflowOutputs += formalParameterIDs(of: top, tool: "#workflow", output: true)
                 }
             }
-            entities = [descriptor(), root(title: title, mentions: actions.map(\.id))]
-                + profileEntities() + [workflow(steps: steps, inputs: workflowInputs, outputs: workflowOutputs), language()]
+            entities =
+                [descriptor(), root(title: title, mentions: actions.map(\.id))]
+                + profileEntities() + [
+                    workflow(steps: steps, inputs: workflowInputs, outputs: workflowOutputs), language(),
+                ]
                 + toolOrder.compactMap { toolEntities[$0] }
                 + toolEntities.keys.filter { !toolOrder.contains($0) }.sorted().compactMap { toolEntities[$0] }
                 + formalOrder.compactMap { formalParameters[$0] }
@@ -262,15 +275,17 @@ public struct ROCrateBuilder: Sendable {
         // MARK: Fixed entities
 
         func descriptor() -> Entity {
-            Entity("ro-crate-metadata.json", .string("CreativeWork"), [
-                (
-                    "conformsTo",
-                    ROCrateBuilder.references([
-                        "https://w3id.org/ro/crate/1.1", "https://w3id.org/workflowhub/workflow-ro-crate/1.0",
-                    ])
-                ),
-                ("about", ROCrateBuilder.reference("./")),
-            ])
+            Entity(
+                "ro-crate-metadata.json", .string("CreativeWork"),
+                [
+                    (
+                        "conformsTo",
+                        ROCrateBuilder.references([
+                            "https://w3id.org/ro/crate/1.1", "https://w3id.org/workflowhub/workflow-ro-crate/1.0",
+                        ])
+                    ),
+                    ("about", ROCrateBuilder.reference("./")),
+                ])
         }
 
         func root(title: String, mentions: [String]) -> Entity {
@@ -278,16 +293,19 @@ public struct ROCrateBuilder: Sendable {
             let description =
                 "Provenance of \(title), exported by ProvKit \(options.provKitVersion): \(records.runs.count) runs, "
                 + "\(records.entities.count) entities, \(records.agents.count) agents, "
-                + "\(records.metricSeries.count) metric series. provenance/prov.json holds the complete W3C PROV record."
+                + "\(records.metricSeries.count) metric series. provenance/prov.json holds the complete W3C PROV "
+                + "record."
             var parts = [ROCrateBuilder.workflowPath] + rootParts + ["provenance/prov.json", "provenance/prov.ttl"]
             parts = parts.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            return Entity("./", .string("Dataset"), [
-                ("name", .string(title)), ("description", .string(description)),
-                ("datePublished", .string(options.datePublished.iso8601)), ("license", license()),
-                ("conformsTo", ROCrateBuilder.references(ROCrateBuilder.profiles.map(\.iri))),
-                ("mainEntity", ROCrateBuilder.reference(ROCrateBuilder.workflowPath)),
-                ("hasPart", ROCrateBuilder.references(parts)), ("mentions", ROCrateBuilder.references(mentions)),
-            ])
+            return Entity(
+                "./", .string("Dataset"),
+                [
+                    ("name", .string(title)), ("description", .string(description)),
+                    ("datePublished", .string(options.datePublished.iso8601)), ("license", license()),
+                    ("conformsTo", ROCrateBuilder.references(ROCrateBuilder.profiles.map(\.iri))),
+                    ("mainEntity", ROCrateBuilder.reference(ROCrateBuilder.workflowPath)),
+                    ("hasPart", ROCrateBuilder.references(parts)), ("mentions", ROCrateBuilder.references(mentions)),
+                ])
         }
 
         func license() -> OrderedJSON {
@@ -300,16 +318,23 @@ public struct ROCrateBuilder: Sendable {
         /// The crate's own copies of the provenance in W3C formats.
         func provenanceFiles() -> [Entity] {
             [
-                Entity("provenance/prov.json", .string("File"), [
-                    ("name", .string("W3C PROV-JSON provenance")), ("encodingFormat", .string("application/json")),
-                    ("about", ROCrateBuilder.reference("./")),
-                    ("description", .string("Everything ProvKit recorded about what this crate describes, in PROV-JSON.")),
-                ]),
-                Entity("provenance/prov.ttl", .string("File"), [
-                    ("name", .string("W3C PROV-O provenance")), ("encodingFormat", .string("text/turtle")),
-                    ("about", ROCrateBuilder.reference("./")),
-                    ("description", .string("The same provenance as PROV-O, in Turtle.")),
-                ]),
+                Entity(
+                    "provenance/prov.json", .string("File"),
+                    [
+                        ("name", .string("W3C PROV-JSON provenance")), ("encodingFormat", .string("application/json")),
+                        ("about", ROCrateBuilder.reference("./")),
+                        (
+                            "description",
+                            .string("Everything ProvKit recorded about what this crate describes, in PROV-JSON.")
+                        ),
+                    ]),
+                Entity(
+                    "provenance/prov.ttl", .string("File"),
+                    [
+                        ("name", .string("W3C PROV-O provenance")), ("encodingFormat", .string("text/turtle")),
+                        ("about", ROCrateBuilder.reference("./")),
+                        ("description", .string("The same provenance as PROV-O, in Turtle.")),
+                    ]),
             ]
         }
 
@@ -324,28 +349,33 @@ public struct ROCrateBuilder: Sendable {
 
         func profileEntities() -> [Entity] {
             ROCrateBuilder.profiles.map { profile in
-                Entity(profile.iri, .string("CreativeWork"), [
-                    ("name", .string(profile.name)), ("version", .string(profile.version)),
-                ])
+                Entity(
+                    profile.iri, .string("CreativeWork"),
+                    [
+                        ("name", .string(profile.name)), ("version", .string(profile.version)),
+                    ])
             }
         }
 
         func workflow(steps: [String], inputs: [String], outputs: [String]) -> Entity {
             var types = ["File", "SoftwareSourceCode", "ComputationalWorkflow"]
             if !steps.isEmpty { types.append("HowTo") }
-            var entity = Entity(ROCrateBuilder.workflowPath, .array(types.map { .string($0) }), [
-                ("name", .string("Workflow recorded by ProvKit")),
-                (
-                    "description",
-                    .string(
-                        "ProvKit records executions, not workflow definitions: this file describes the workflow as it "
-                            + "was recorded, its runs, how they nest, their parameters and tools.")
-                ),
-                ("encodingFormat", .string("application/json")),
-                ("version", .string(builder.options.provKitVersion)),
-                ("programmingLanguage", ROCrateBuilder.reference("#provkit-workflow-description")),
-                ("hasPart", ROCrateBuilder.references(toolOrder)),
-            ])
+            var entity = Entity(
+                ROCrateBuilder.workflowPath, .array(types.map { .string($0) }),
+                [
+                    ("name", .string("Workflow recorded by ProvKit")),
+                    (
+                        "description",
+                        .string(
+                            "ProvKit records executions, not workflow definitions: this file describes the workflow "
+                                + "as it "
+                                + "was recorded, its runs, how they nest, their parameters and tools.")
+                    ),
+                    ("encodingFormat", .string("application/json")),
+                    ("version", .string(builder.options.provKitVersion)),
+                    ("programmingLanguage", ROCrateBuilder.reference("#provkit-workflow-description")),
+                    ("hasPart", ROCrateBuilder.references(toolOrder)),
+                ])
             if !steps.isEmpty { entity.set("step", ROCrateBuilder.references(steps)) }
             if !inputs.isEmpty { entity.set("input", ROCrateBuilder.references(inputs)) }
             if !outputs.isEmpty { entity.set("output", ROCrateBuilder.references(outputs)) }
@@ -353,12 +383,14 @@ public struct ROCrateBuilder: Sendable {
         }
 
         func language() -> Entity {
-            Entity("#provkit-workflow-description", .string("ComputerLanguage"), [
-                ("name", .string("ProvKit recorded workflow description")),
-                ("alternateName", .string("provkit-workflow")),
-                ("url", ROCrateBuilder.reference("https://w3id.org/provkit/ns#WorkflowDescription")),
-                ("version", .string(builder.options.provKitVersion)),
-            ])
+            Entity(
+                "#provkit-workflow-description", .string("ComputerLanguage"),
+                [
+                    ("name", .string("ProvKit recorded workflow description")),
+                    ("alternateName", .string("provkit-workflow")),
+                    ("url", ROCrateBuilder.reference("https://w3id.org/provkit/ns#WorkflowDescription")),
+                    ("version", .string(builder.options.provKitVersion)),
+                ])
         }
 
         // MARK: Agents and entities
@@ -448,19 +480,29 @@ public struct ROCrateBuilder: Sendable {
         mutating func engine(for run: RunRecord) -> String {
             let id = "#engine-\(run.start.id.hex)"
             if let software = softwareAgent(of: run.start.id) {
-                var entity = Entity(id, .string("SoftwareApplication"), [
-                    ("name", .string(software.name)), ("identifier", .string(iri(software.id))),
-                    ("description", .string("The program that orchestrated \(run.start.name ?? run.start.id.hex).")),
-                ])
+                var entity = Entity(
+                    id, .string("SoftwareApplication"),
+                    [
+                        ("name", .string(software.name)), ("identifier", .string(iri(software.id))),
+                        (
+                            "description",
+                            .string("The program that orchestrated \(run.start.name ?? run.start.id.hex).")
+                        ),
+                    ])
                 if case .string(let version)? = software.attributes["version"] {
                     entity.set("softwareVersion", .string(version))
                 }
                 toolEntities[id] = entity
             } else {
-                toolEntities[id] = Entity(id, .string("SoftwareApplication"), [
-                    ("name", .string("orchestrator of \(run.start.name ?? run.start.id.hex)")),
-                    ("description", .string("ProvKit recorded no software agent for this run; this stands for it.")),
-                ])
+                toolEntities[id] = Entity(
+                    id, .string("SoftwareApplication"),
+                    [
+                        ("name", .string("orchestrator of \(run.start.name ?? run.start.id.hex)")),
+                        (
+                            "description",
+                            .string("ProvKit recorded no software agent for this run; this stands for it.")
+                        ),
+                    ])
             }
             return id
         }
@@ -484,10 +526,15 @@ public struct ROCrateBuilder: Sendable {
                 id = crateID
             } else {
                 id = "#tool-\(run.start.id.hex)"
-                toolEntities[id] = Entity(id, .string("SoftwareApplication"), [
-                    ("name", .string("program of \(run.start.name ?? run.start.id.hex)")),
-                    ("description", .string("ProvKit recorded no software agent for this run; this stands for its program.")),
-                ])
+                toolEntities[id] = Entity(
+                    id, .string("SoftwareApplication"),
+                    [
+                        ("name", .string("program of \(run.start.name ?? run.start.id.hex)")),
+                        (
+                            "description",
+                            .string("ProvKit recorded no software agent for this run; this stands for its program.")
+                        ),
+                    ])
             }
             tools[run.start.id] = id
             if !toolOrder.contains(id) { toolOrder.append(id) }
@@ -496,48 +543,63 @@ public struct ROCrateBuilder: Sendable {
 
         mutating func action(for run: RunRecord, instruments: [String], tool: String) -> Entity {
             let id = run.start.id
-            var entity = Entity(Self.runID(id), .string("CreateAction"), [
-                ("name", .string(run.start.name ?? "run \(id.hex)")), ("identifier", .string(iri(id))),
-                ("instrument", ROCrateBuilder.references(instruments)),
-                ("startTime", ROCrateBuilder.time(run.start.startedAt)),
-            ])
+            var entity = Entity(
+                Self.runID(id), .string("CreateAction"),
+                [
+                    ("name", .string(run.start.name ?? "run \(id.hex)")), ("identifier", .string(iri(id))),
+                    ("instrument", ROCrateBuilder.references(instruments)),
+                    ("startTime", ROCrateBuilder.time(run.start.startedAt)),
+                ])
             if let end = run.endedAt { entity.set("endTime", ROCrateBuilder.time(end)) }
+            let kind = run.start.kind.rawValue.prefix(1).uppercased() + run.start.kind.rawValue.dropFirst()
             entity.set(
                 "description",
                 .string(
-                    "\(run.start.kind.rawValue.prefix(1).uppercased())\(run.start.kind.rawValue.dropFirst()) \(run.start.name ?? id.hex), recorded by ProvKit as run "
-                        + "\(id.hex) (status \(run.status.rawValue)).")
+                    "\(kind) \(run.start.name ?? id.hex), recorded by ProvKit as run \(id.hex) "
+                        + "(status \(run.status.rawValue)).")
             )
             // The Run Crate profiles write the status IRI as a string.
             entity.set("actionStatus", .string("http://schema.org/" + Self.actionStatus(run.status)))
             let agents = responsibleAgents(of: id)
             if !agents.isEmpty { entity.set("agent", ROCrateBuilder.references(agents)) }
-            var inputs = records.relations.filter { $0.kind == .used && $0.subject == id }.compactMap { crateIDs[$0.object] }
-            var outputs = records.relations.filter { $0.kind == .wasGeneratedBy && $0.object == id }.compactMap { crateIDs[$0.subject] }
+            var inputs = records.relations.filter { $0.kind == .used && $0.subject == id }.compactMap {
+                crateIDs[$0.object]
+            }
+            var outputs = records.relations.filter { $0.kind == .wasGeneratedBy && $0.object == id }.compactMap {
+                crateIDs[$0.subject]
+            }
             for parameter in records.parameters where parameter.run == id {
                 let valueID = "#param-\(id.hex)-\(LocalName.encode(parameter.key))"
-                var value = Entity(valueID, .string("PropertyValue"), [
-                    ("name", .string(parameter.key)), ("value", .string(parameter.value)),
-                ])
+                var value = Entity(
+                    valueID, .string("PropertyValue"),
+                    [
+                        ("name", .string(parameter.key)), ("value", .string(parameter.value)),
+                    ])
                 if let term = records.terms[parameter.key] { value.set("propertyID", .string(termIRI(term))) }
-                value.set("exampleOfWork", ROCrateBuilder.reference(formalParameter(tool: tool, key: parameter.key, output: false)))
+                value.set(
+                    "exampleOfWork",
+                    ROCrateBuilder.reference(formalParameter(tool: tool, key: parameter.key, output: false)))
                 entities.append(value)
                 inputs.append(valueID)
             }
             for series in records.metricSeries where series.run == id {
                 let summary = series.summary
                 let valueID = "#metric-\(id.hex)-\(LocalName.encode(summary.key))"
-                var value = Entity(valueID, .string("PropertyValue"), [
-                    ("name", .string(summary.key)), ("value", ROCrateBuilder.number(summary.last)),
-                    (
-                        "description",
-                        .string(
-                            "last of \(summary.count) points (step \(summary.lastStep)); min "
-                                + "\(ProvValue.lexical(summary.min)), max \(ProvValue.lexical(summary.max))")
-                    ),
-                ])
+                var value = Entity(
+                    valueID, .string("PropertyValue"),
+                    [
+                        ("name", .string(summary.key)), ("value", ROCrateBuilder.number(summary.last)),
+                        (
+                            "description",
+                            .string(
+                                "last of \(summary.count) points (step \(summary.lastStep)); min "
+                                    + "\(ProvValue.lexical(summary.min)), max \(ProvValue.lexical(summary.max))")
+                        ),
+                    ])
                 if let term = summary.term { value.set("propertyID", .string(termIRI(term))) }
-                value.set("exampleOfWork", ROCrateBuilder.reference(formalParameter(tool: tool, key: summary.key, output: true)))
+                value.set(
+                    "exampleOfWork",
+                    ROCrateBuilder.reference(formalParameter(tool: tool, key: summary.key, output: true)))
                 entities.append(value)
                 outputs.append(valueID)
             }
@@ -549,12 +611,16 @@ public struct ROCrateBuilder: Sendable {
                 for key in sample.values.keys.sorted() {
                     guard let reading = sample.values[key] else { continue }
                     let usageID = "#usage-\(id.hex)-\(LocalName.encode(key))"
-                    let property = records.terms[key].map(termIRI) ?? ExportNamespaces.pkread.iri + LocalName.encode(key)
-                    var value = Entity(usageID, .string("PropertyValue"), [
-                        ("name", .string(key)), ("propertyID", .string(property)),
-                        ("value", ROCrateBuilder.number(reading)),
-                    ])
-                    if let term = records.terms[key], let unit = builder.exporter.mapping.taxonomy.term(id: term)?.unit {
+                    let property =
+                        records.terms[key].map(termIRI) ?? ExportNamespaces.pkread.iri + LocalName.encode(key)
+                    var value = Entity(
+                        usageID, .string("PropertyValue"),
+                        [
+                            ("name", .string(key)), ("propertyID", .string(property)),
+                            ("value", ROCrateBuilder.number(reading)),
+                        ])
+                    if let term = records.terms[key], let unit = builder.exporter.mapping.taxonomy.term(id: term)?.unit
+                    {
                         value.set("unitCode", .string(unit))
                     }
                     entities.append(value)
@@ -568,7 +634,8 @@ public struct ROCrateBuilder: Sendable {
         /// The persons and organizations responsible for a run: associated with it, or on whose behalf its
         /// software agents acted.
         func responsibleAgents(of run: ProvID) -> [String] {
-            let associated = records.relations.filter { $0.kind == .wasAssociatedWith && $0.subject == run }.map(\.object)
+            let associated = records.relations.filter { $0.kind == .wasAssociatedWith && $0.subject == run }.map(
+                \.object)
             let delegators = records.relations.filter { $0.kind == .actedOnBehalfOf && associated.contains($0.subject) }
                 .map(\.object)
             var ids: [String] = []
@@ -602,9 +669,11 @@ public struct ROCrateBuilder: Sendable {
             guard formalParameters[id] == nil else { return id }
             let additionalType =
                 output ? "Float" : Self.valueType(records.parameters.filter { $0.key == key }.map(\.value))
-            formalParameters[id] = Entity(id, .string("FormalParameter"), [
-                ("name", .string(key)), ("additionalType", .string(additionalType)),
-            ])
+            formalParameters[id] = Entity(
+                id, .string("FormalParameter"),
+                [
+                    ("name", .string(key)), ("additionalType", .string(additionalType)),
+                ])
             formalOrder.append(id)
             if var toolEntity = toolEntities[tool] {
                 let member = output ? "output" : "input"
@@ -649,9 +718,13 @@ public struct ROCrateBuilder: Sendable {
                 ]
                 members.append(("tool", tools[run.start.id].map { .string($0) } ?? .null))
                 members.append(
-                    ("parameters", .array(records.parameters.filter { $0.run == run.start.id }.map { .string($0.key) })))
+                    ("parameters", .array(records.parameters.filter { $0.run == run.start.id }.map { .string($0.key) }))
+                )
                 members.append(
-                    ("metrics", .array(records.metricSeries.filter { $0.run == run.start.id }.map { .string($0.summary.key) })))
+                    (
+                        "metrics",
+                        .array(records.metricSeries.filter { $0.run == run.start.id }.map { .string($0.summary.key) })
+                    ))
                 return .object(members)
             }
             return OrderedJSON.object([

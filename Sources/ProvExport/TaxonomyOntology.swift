@@ -33,7 +33,9 @@ public struct TaxonomyOntology: Sendable {
 
     /// The ontology in Turtle.
     public func turtle() -> String {
-        TurtleWriter.write(graph(), header: ["ProvKit taxonomy \(taxonomy.version) as an OWL/SKOS ontology (provkit taxonomy --format turtle)"])
+        TurtleWriter.write(
+            graph(),
+            header: ["ProvKit taxonomy \(taxonomy.version) as an OWL/SKOS ontology (provkit taxonomy --format turtle)"])
     }
 
     var namespace: String { taxonomy.namespace }
@@ -61,49 +63,66 @@ public struct TaxonomyOntology: Sendable {
             ExportNamespaces.owl, ExportNamespaces.rdfs, ExportNamespaces.rdf, ExportNamespaces.xsd,
             ExportNamespaces.dcterms,
         ]
-        if namespace != ExportNamespaces.pk.iri { namespaces.append(Namespace(prefix: "pkv", iri: ExportNamespaces.pk.iri)) }
+        if namespace != ExportNamespaces.pk.iri {
+            namespaces.append(Namespace(prefix: "pkv", iri: ExportNamespaces.pk.iri))
+        }
         var nodes: [RDFNode] = []
         nodes.append(
-            RDFNode(iri: ontologyIRI, statements: [
-                RDFStatement(Self.type, .iri(Self.owl + "Ontology")),
-                RDFStatement(ExportNamespaces.dcterms.iri + "title", Self.text("ProvKit taxonomy of AI-workflow provenance")),
-                RDFStatement(
-                    ExportNamespaces.dcterms.iri + "description",
-                    Self.text(
-                        "Terms in five layers (system, platform, model, application, data) that captured keys are "
-                            + "classified into, the architectural vocabulary of neural-network layer types, the behavioural "
-                            + "vocabulary of learning-curve classes, and the vocabulary of ProvKit's PROV exports.")),
-                RDFStatement(Self.owl + "versionInfo", Self.plain(taxonomy.version)),
-            ]))
+            RDFNode(
+                iri: ontologyIRI,
+                statements: [
+                    RDFStatement(Self.type, .iri(Self.owl + "Ontology")),
+                    RDFStatement(
+                        ExportNamespaces.dcterms.iri + "title",
+                        Self.text("ProvKit taxonomy of AI-workflow provenance")),
+                    RDFStatement(
+                        ExportNamespaces.dcterms.iri + "description",
+                        Self.text(
+                            "Terms in five layers (system, platform, model, application, data) that captured keys are "
+                                + "classified into, the architectural vocabulary of neural-network layer types, the "
+                                + "behavioural "
+                                + "vocabulary of learning-curve classes, and the vocabulary of ProvKit's PROV exports.")
+                    ),
+                    RDFStatement(Self.owl + "versionInfo", Self.plain(taxonomy.version)),
+                ]))
         let scheme = iri("taxonomy")
         nodes.append(
-            RDFNode(iri: scheme, statements: [
-                RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
-                RDFStatement(Self.skos + "prefLabel", Self.text("ProvKit taxonomy \(taxonomy.version)")),
-                RDFStatement(ExportNamespaces.rdfs.iri + "isDefinedBy", .iri(ontologyIRI)),
-            ] + TaxonomyLayer.allCases.map { RDFStatement(Self.skos + "hasTopConcept", .iri(iri("layer." + $0.rawValue))) }))
+            RDFNode(
+                iri: scheme,
+                statements: [
+                    RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
+                    RDFStatement(Self.skos + "prefLabel", Self.text("ProvKit taxonomy \(taxonomy.version)")),
+                    RDFStatement(ExportNamespaces.rdfs.iri + "isDefinedBy", .iri(ontologyIRI)),
+                ]
+                    + TaxonomyLayer.allCases.map {
+                        RDFStatement(Self.skos + "hasTopConcept", .iri(iri("layer." + $0.rawValue)))
+                    }))
         for layer in TaxonomyLayer.allCases {
             let layerTerms = taxonomy.terms.filter { $0.layer == layer }
             var facets: [String] = []
             for term in layerTerms where !facets.contains(term.facet) { facets.append(term.facet) }
             nodes.append(
-                RDFNode(iri: iri("layer." + layer.rawValue), statements: [
-                    RDFStatement(Self.type, .iri(Self.skos + "Concept")),
-                    RDFStatement(Self.skos + "prefLabel", Self.text("\(layer.rawValue) layer")),
-                    RDFStatement(Self.skos + "definition", Self.text(Self.summary(of: layer))),
-                    RDFStatement(Self.skos + "notation", Self.plain(layer.rawValue)),
-                    RDFStatement(Self.skos + "inScheme", .iri(scheme)),
-                    RDFStatement(Self.skos + "topConceptOf", .iri(scheme)),
-                ] + facets.map { RDFStatement(Self.skos + "narrower", .iri(facetIRI(layer, $0))) }))
+                RDFNode(
+                    iri: iri("layer." + layer.rawValue),
+                    statements: [
+                        RDFStatement(Self.type, .iri(Self.skos + "Concept")),
+                        RDFStatement(Self.skos + "prefLabel", Self.text("\(layer.rawValue) layer")),
+                        RDFStatement(Self.skos + "definition", Self.text(Self.summary(of: layer))),
+                        RDFStatement(Self.skos + "notation", Self.plain(layer.rawValue)),
+                        RDFStatement(Self.skos + "inScheme", .iri(scheme)),
+                        RDFStatement(Self.skos + "topConceptOf", .iri(scheme)),
+                    ] + facets.map { RDFStatement(Self.skos + "narrower", .iri(facetIRI(layer, $0))) }))
             for facet in facets {
                 nodes.append(
-                    RDFNode(iri: facetIRI(layer, facet), statements: [
-                        RDFStatement(Self.type, .iri(Self.skos + "Concept")),
-                        RDFStatement(Self.skos + "prefLabel", Self.text("\(layer.rawValue) \(facet)")),
-                        RDFStatement(Self.skos + "notation", Self.plain("\(layer.rawValue).\(facet)")),
-                        RDFStatement(Self.skos + "inScheme", .iri(scheme)),
-                        RDFStatement(Self.skos + "broader", .iri(iri("layer." + layer.rawValue))),
-                    ]))
+                    RDFNode(
+                        iri: facetIRI(layer, facet),
+                        statements: [
+                            RDFStatement(Self.type, .iri(Self.skos + "Concept")),
+                            RDFStatement(Self.skos + "prefLabel", Self.text("\(layer.rawValue) \(facet)")),
+                            RDFStatement(Self.skos + "notation", Self.plain("\(layer.rawValue).\(facet)")),
+                            RDFStatement(Self.skos + "inScheme", .iri(scheme)),
+                            RDFStatement(Self.skos + "broader", .iri(iri("layer." + layer.rawValue))),
+                        ]))
             }
             for term in layerTerms { nodes.append(node(for: term, scheme: scheme)) }
         }
@@ -153,10 +172,16 @@ public struct TaxonomyOntology: Sendable {
     func layerTypeNodes() -> [RDFNode] {
         let scheme = iri("layerTypes")
         var nodes = [
-            RDFNode(iri: scheme, statements: [
-                RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
-                RDFStatement(Self.skos + "prefLabel", Self.text("Neural-network layer types (architectural taxonomy)")),
-            ] + taxonomy.layerTypes.map { RDFStatement(Self.skos + "hasTopConcept", .iri(iri("layerType." + $0.name))) })
+            RDFNode(
+                iri: scheme,
+                statements: [
+                    RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
+                    RDFStatement(
+                        Self.skos + "prefLabel", Self.text("Neural-network layer types (architectural taxonomy)")),
+                ]
+                    + taxonomy.layerTypes.map {
+                        RDFStatement(Self.skos + "hasTopConcept", .iri(iri("layerType." + $0.name)))
+                    })
         ]
         for type in taxonomy.layerTypes {
             var statements = [
@@ -177,10 +202,15 @@ public struct TaxonomyOntology: Sendable {
     func curveClassNodes() -> [RDFNode] {
         let scheme = iri("curveClasses")
         var nodes = [
-            RDFNode(iri: scheme, statements: [
-                RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
-                RDFStatement(Self.skos + "prefLabel", Self.text("Learning-curve classes (behavioural taxonomy)")),
-            ] + taxonomy.curveClasses.map { RDFStatement(Self.skos + "hasTopConcept", .iri(iri("curveClass." + $0.name))) })
+            RDFNode(
+                iri: scheme,
+                statements: [
+                    RDFStatement(Self.type, .iri(Self.skos + "ConceptScheme")),
+                    RDFStatement(Self.skos + "prefLabel", Self.text("Learning-curve classes (behavioural taxonomy)")),
+                ]
+                    + taxonomy.curveClasses.map {
+                        RDFStatement(Self.skos + "hasTopConcept", .iri(iri("curveClass." + $0.name)))
+                    })
         ]
         for curveClass in taxonomy.curveClasses {
             var statements = [
@@ -196,12 +226,14 @@ public struct TaxonomyOntology: Sendable {
                     RDFStatement(
                         vocabulary("threshold"),
                         .node(
-                            RDFNode(iri: nil, statements: [
-                                RDFStatement(Self.rdfs + "label", Self.plain(name)),
-                                RDFStatement(
-                                    ExportNamespaces.rdf.iri + "value",
-                                    .literal(RDFLiteral(ProvValue.lexical(value), datatype: Self.xsd + "double"))),
-                            ]))))
+                            RDFNode(
+                                iri: nil,
+                                statements: [
+                                    RDFStatement(Self.rdfs + "label", Self.plain(name)),
+                                    RDFStatement(
+                                        ExportNamespaces.rdf.iri + "value",
+                                        .literal(RDFLiteral(ProvValue.lexical(value), datatype: Self.xsd + "double"))),
+                                ]))))
             }
             nodes.append(RDFNode(iri: iri("curveClass." + curveClass.name), statements: statements))
         }
@@ -214,7 +246,10 @@ public struct TaxonomyOntology: Sendable {
         let prov = ExportNamespaces.prov.iri
         let mls = ExportNamespaces.mls.iri
         let classes: [(String, String, String)] = [
-            ("Experiment", prov + "Collection", "A campaign of runs: a collection whose runs name it with pk:experiment."),
+            (
+                "Experiment", prov + "Collection",
+                "A campaign of runs: a collection whose runs name it with pk:experiment."
+            ),
             ("Workflow", mls + "Run", "A top-level run."), ("Task", mls + "Run", "A run nested in a workflow."),
             ("Step", mls + "Run", "A run nested in a task."),
             ("Host", prov + "Agent", "A machine that runs work."),
@@ -222,7 +257,8 @@ public struct TaxonomyOntology: Sendable {
             ("Artifact", prov + "Entity", "A file or value a run produced that is none of the other kinds."),
             ("File", prov + "Entity", "A file."), ("Directory", prov + "Entity", "A folder."),
             ("TelemetryData", prov + "Entity", "Readings of system resources taken at one time for one run."),
-            ("LearningCurve", prov + "Entity", "A learning curve."), ("CurveClass", prov + "Entity", "A learning-curve class."),
+            ("LearningCurve", prov + "Entity", "A learning curve."),
+            ("CurveClass", prov + "Entity", "A learning-curve class."),
             ("Value", prov + "Entity", "A value passed between tasks."),
             ("MetricSeries", mls + "ModelEvaluation", "All points of one metric of one run, with their summary."),
             ("Architecture", prov + "Entity", "The ordered layers of the model a run trains."),
@@ -245,21 +281,25 @@ public struct TaxonomyOntology: Sendable {
             ("hyperparameter", "A hyperparameter a layer type takes."), ("threshold", "A default threshold of a rule."),
         ]
         var nodes = classes.map { name, parent, comment in
-            RDFNode(iri: pk + name, statements: [
-                RDFStatement(Self.type, .iri(Self.owl + "Class")),
-                RDFStatement(Self.rdfs + "subClassOf", .iri(parent)),
-                RDFStatement(Self.rdfs + "label", Self.text(name)),
-                RDFStatement(Self.rdfs + "comment", Self.text(comment)),
-                RDFStatement(Self.rdfs + "isDefinedBy", .iri(ontologyIRI)),
-            ])
+            RDFNode(
+                iri: pk + name,
+                statements: [
+                    RDFStatement(Self.type, .iri(Self.owl + "Class")),
+                    RDFStatement(Self.rdfs + "subClassOf", .iri(parent)),
+                    RDFStatement(Self.rdfs + "label", Self.text(name)),
+                    RDFStatement(Self.rdfs + "comment", Self.text(comment)),
+                    RDFStatement(Self.rdfs + "isDefinedBy", .iri(ontologyIRI)),
+                ])
         }
         nodes += properties.map { name, comment in
-            RDFNode(iri: pk + name, statements: [
-                RDFStatement(Self.type, .iri(ExportNamespaces.rdf.iri + "Property")),
-                RDFStatement(Self.rdfs + "label", Self.text(name)),
-                RDFStatement(Self.rdfs + "comment", Self.text(comment)),
-                RDFStatement(Self.rdfs + "isDefinedBy", .iri(ontologyIRI)),
-            ])
+            RDFNode(
+                iri: pk + name,
+                statements: [
+                    RDFStatement(Self.type, .iri(ExportNamespaces.rdf.iri + "Property")),
+                    RDFStatement(Self.rdfs + "label", Self.text(name)),
+                    RDFStatement(Self.rdfs + "comment", Self.text(comment)),
+                    RDFStatement(Self.rdfs + "isDefinedBy", .iri(ontologyIRI)),
+                ])
         }
         return nodes
     }

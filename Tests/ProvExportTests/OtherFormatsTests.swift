@@ -80,10 +80,13 @@ struct OtherFormatsTests {
         #expect(text.hasPrefix("digraph provenance {"))
         let lines = text.split(separator: "\n")
         #expect(lines.filter { $0.contains(" -> ") }.count == document.relations.count)
-        #expect(lines.filter { $0.contains("shape=box") }.count == document.elements.filter { $0.kind == .activity }.count)
+        #expect(
+            lines.filter { $0.contains("shape=box") }.count == document.elements.filter { $0.kind == .activity }.count)
         #expect(text.contains("[label=\"wasRevisionOf\"]") == false)  // the revision's object is outside this scope
         let experiment = try await campaign.records(.experiment(campaign.experiment))
-        #expect(DOTWriter.write(ProvExporter(taxonomy: try TestTaxonomy.make()).document(experiment)).contains("[label=\"wasRevisionOf\"]"))
+        #expect(
+            DOTWriter.write(ProvExporter(taxonomy: try TestTaxonomy.make()).document(experiment)).contains(
+                "[label=\"wasRevisionOf\"]"))
     }
 
     @Test("local names: arbitrary keys become valid name parts and back")

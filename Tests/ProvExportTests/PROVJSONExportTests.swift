@@ -94,7 +94,10 @@ struct PROVJSONExportTests {
         let (_, json) = try await Self.export(campaign, .experiment(campaign.experiment))
         let entities = try #require(json["entity"]?.objectValue)
         let experiment = try #require(entities["pkid:" + campaign.experiment.hex])
-        #expect(Set(experiment["prov:type"]?.provValues.compactMap(\.provText) ?? []) == ["prov:Collection", "pk:Experiment"])
+        #expect(
+            Set(experiment["prov:type"]?.provValues.compactMap(\.provText) ?? []) == [
+                "prov:Collection", "pk:Experiment",
+            ])
         #expect(experiment["prov:label"]?.stringValue == "sweep")
         #expect(experiment["pktag:owner"]?.stringValue == "lab")
         let agents = try #require(json["agent"]?.objectValue)
@@ -112,7 +115,8 @@ struct PROVJSONExportTests {
         #expect(dataset["pkattr:tags"]?["type"]?.stringValue == "rdf:JSON")
         #expect(dataset["pkattr:note"]?.stringValue == "x \"y\"")
         let checkpoint = try #require(entities["pkid:" + campaign.checkpoints[1].hex])
-        #expect(Set(checkpoint["prov:type"]?.provValues.compactMap(\.provText) ?? []) == ["pk:Checkpoint", "mls:Model"])
+        #expect(
+            Set(checkpoint["prov:type"]?.provValues.compactMap(\.provText) ?? []) == ["pk:Checkpoint", "mls:Model"])
     }
 
     @Test("parameters are hyperparameter settings the run used, with value, hyperparameter and term")
@@ -129,7 +133,8 @@ struct PROVJSONExportTests {
         let encoded = "pkid:\(campaign.tasks[0].hex)/parameter/data%2Fpath%20with%20space"
         #expect(entities[encoded]?["prov:label"]?.stringValue == "data/path with space")
         let used = json["used"]?.objectValue?.values.contains { relation in
-            relation["prov:entity"]?.stringValue == id && relation["prov:activity"]?.stringValue == "pkid:" + campaign.tasks[0].hex
+            relation["prov:entity"]?.stringValue == id
+                && relation["prov:activity"]?.stringValue == "pkid:" + campaign.tasks[0].hex
         }
         #expect(used == true)
     }
@@ -139,10 +144,15 @@ struct PROVJSONExportTests {
         let campaign = try await Campaign(points: 50)
         let (_, json) = try await Self.export(campaign, .run(campaign.workflow))
         let entities = try #require(json["entity"]?.objectValue)
-        let series = entities.filter { $0.value["prov:type"]?.provValues.compactMap(\.provText).contains("pk:MetricSeries") == true }
+        let series = entities.filter {
+            $0.value["prov:type"]?.provValues.compactMap(\.provText).contains("pk:MetricSeries") == true
+        }
         #expect(series.count == 4)  // two tasks × (val_acc, train/loss), not one per point
         let accuracy = try #require(entities["pkid:\(campaign.tasks[0].hex)/metric/val_acc"])
-        #expect(Set(accuracy["prov:type"]?.provValues.compactMap(\.provText) ?? []) == ["mls:ModelEvaluation", "pk:MetricSeries"])
+        #expect(
+            Set(accuracy["prov:type"]?.provValues.compactMap(\.provText) ?? []) == [
+                "mls:ModelEvaluation", "pk:MetricSeries",
+            ])
         #expect(accuracy["pk:count"]?.provText == "50")
         #expect(accuracy["pk:lastStep"]?.provText == "49")
         #expect(accuracy["pk:min"]?.provText == "0.5")
@@ -183,7 +193,9 @@ struct PROVJSONExportTests {
     func relations() async throws {
         let campaign = try await Campaign()
         let (_, json) = try await Self.export(campaign, .experiment(campaign.experiment))
-        let revisions = json["wasDerivedFrom"]?.objectValue?.values.filter { $0["prov:type"]?.provText == "prov:Revision" }
+        let revisions = json["wasDerivedFrom"]?.objectValue?.values.filter {
+            $0["prov:type"]?.provText == "prov:Revision"
+        }
         #expect(revisions?.count == 1)
         #expect(revisions?.first?["prov:generatedEntity"]?.stringValue == "pkid:" + campaign.checkpoints[1].hex)
         let usage = json["used"]?.objectValue?.values.first {
@@ -196,7 +208,8 @@ struct PROVJSONExportTests {
         #expect(json["hadMember"]?.objectValue?.count == 1)
         #expect(json["specializationOf"]?.objectValue?.count == 2)
         #expect(json["actedOnBehalfOf"]?.objectValue?.count == 1)
-        #expect(json["wasEndedBy"]?.objectValue?.values.first?["prov:trigger"]?.stringValue == "pkid:" + campaign.best.hex)
+        #expect(
+            json["wasEndedBy"]?.objectValue?.values.first?["prov:trigger"]?.stringValue == "pkid:" + campaign.best.hex)
         let telemetry = json["wasGeneratedBy"]?.objectValue?.values.filter {
             $0["prov:entity"]?.stringValue?.contains("/telemetry/") == true
         }

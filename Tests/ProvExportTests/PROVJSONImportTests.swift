@@ -16,14 +16,17 @@ struct PROVJSONImportTests {
     }
 
     static func importer() -> PROVJSONImporter {
-        PROVJSONImporter(experimentName: "imported", now: Campaign.time(7200), ids: SequentialIDGenerator(milliseconds: 1))
+        PROVJSONImporter(
+            experimentName: "imported", now: Campaign.time(7200), ids: SequentialIDGenerator(milliseconds: 1))
     }
 
     static func events(_ text: String, existing: [String: ProvID] = [:]) throws -> PROVJSONImporter.Result {
         try importer().events(from: try PROVJSONReader.read(text), existingExperiments: existing)
     }
 
-    @Test("export, import into a fresh store, export again: the same document", arguments: ["run", "experiment", "lineage"])
+    @Test(
+        "export, import into a fresh store, export again: the same document",
+        arguments: ["run", "experiment", "lineage"])
     func roundTrip(scopeName: String) async throws {
         let campaign = try await Campaign()
         let scope: RecordScope =
@@ -92,7 +95,8 @@ struct PROVJSONImportTests {
           "used": {"_:u1": {"prov:activity": "ex:train", "prov:entity": "ex:data", "prov:time": "2021-02-15T13:56:00Z",
                             "prov:role": "training"},
                    "_:u2": {"prov:activity": "ex:train", "prov:entity": "ex:lr"},
-                   "_:u3": {"prov:activity": "ex:eval", "prov:entity": "ex:model", "prov:time": "2021-02-15T15:00:00Z"}},
+                   "_:u3": {"prov:activity": "ex:eval", "prov:entity": "ex:model",
+                            "prov:time": "2021-02-15T15:00:00Z"}},
           "wasGeneratedBy": {"_:g1": {"prov:entity": "ex:model", "prov:activity": "ex:train"}},
           "wasAssociatedWith": {"_:a1": {"prov:activity": "ex:train", "prov:agent": "ex:torch"}},
           "actedOnBehalfOf": {"_:d1": {"prov:delegate": "ex:torch", "prov:responsible": "ex:alice"}},
@@ -125,16 +129,24 @@ struct PROVJSONImportTests {
         #expect(detail.tags.first { $0.key == "provkit.sourceId" }?.value == "https://example.org/swift/train")
         #expect(Set(detail.relations.map(\.kind)) == [.used, .wasGeneratedBy, .wasAssociatedWith])
         // An activity without any time starts at its earliest relation's time.
-        let eval = try #require(try await store.runDetail(PROVJSONImporter.derivedID(for: "https://example.org/swift/eval")))
+        let eval = try #require(
+            try await store.runDetail(PROVJSONImporter.derivedID(for: "https://example.org/swift/eval")))
         #expect(eval.run.startedAt == ProvTime(iso8601: "2021-02-15T15:00:00Z"))
         #expect(eval.tags.contains { $0.key == "provkit.startedAt.source" && $0.value == "relation-time" })
         let records = try await store.records(for: .experiment(detail.run.experimentID), includePoints: false)
-        let model = try #require(records.entities.first { $0.attributes["provkit.sourceId"] == "https://example.org/swift/model" })
+        let model = try #require(
+            records.entities.first { $0.attributes["provkit.sourceId"] == "https://example.org/swift/model" })
         #expect(model.kind == .model)
         #expect(model.attributes["ex:valAcc"] == 26.35)
-        #expect(model.attributes["provkit.sourceTypes"] == ["http://www.w3.org/ns/mls#Model", "https://example.org/swift/Net"])
+        #expect(
+            model.attributes["provkit.sourceTypes"] == [
+                "http://www.w3.org/ns/mls#Model", "https://example.org/swift/Net",
+            ])
         #expect(records.entities.first { $0.name == "CIFAR-100" }?.attributes["ex:classes"] == 100)
-        let usage = try #require(records.relations.first { $0.kind == .used && $0.object == PROVJSONImporter.derivedID(for: "https://example.org/swift/data") })
+        let usage = try #require(
+            records.relations.first {
+                $0.kind == .used && $0.object == PROVJSONImporter.derivedID(for: "https://example.org/swift/data")
+            })
         #expect(usage.attributes["role"] == "training")
         #expect(records.agents.first { $0.name == "alice" }?.kind == .person)
         #expect(records.agents.first { $0.name == "torch" }?.kind == .software)
@@ -153,7 +165,9 @@ struct PROVJSONImportTests {
         #expect((first.high >> 12) & 0xF == 7)
         #expect(first.low >> 62 == 0b10)
         var seen: Set<ProvID> = []
-        for index in 0..<10_000 { seen.insert(PROVJSONImporter.derivedID(for: "https://example.org/swift/run\(index)")) }
+        for index in 0..<10_000 {
+            seen.insert(PROVJSONImporter.derivedID(for: "https://example.org/swift/run\(index)"))
+        }
         #expect(seen.count == 10_000)
     }
 
@@ -182,27 +196,37 @@ struct PROVJSONImportTests {
     static let malformed: [Malformed] = [
         Malformed(name: "invalid JSON", text: "{\"entity\": ", message: "not valid JSON"),
         Malformed(name: "not an object", text: "[1, 2]", message: "must be a JSON object, found array"),
-        Malformed(name: "not PROV-JSON", text: #"{"runs": []}"#, message: "unknown top-level member 'runs' (is this PROV-JSON at all?)"),
+        Malformed(
+            name: "not PROV-JSON", text: #"{"runs": []}"#,
+            message: "unknown top-level member 'runs' (is this PROV-JSON at all?)"),
         Malformed(
             name: "undeclared prefix", text: #"{"entity": {"ex:a": {}}}"#,
             message: "entity 'ex:a': the prefix 'ex' of 'ex:a' is not declared"),
         Malformed(
-            name: "bad time", text: #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {"prov:startTime": "yesterday"}}}"#,
+            name: "bad time",
+            text: #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {"prov:startTime": "yesterday"}}}"#,
             message: "activity 'ex:a': prov:startTime: 'yesterday' is not an xsd:dateTime"),
         Malformed(
             name: "relation to an undeclared node",
-            text: #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {}}, "used": {"_:u": {"prov:activity": "ex:a", "prov:entity": "ex:nope"}}}"#,
+            text:
+                #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {}}, "#
+                    + #""used": {"_:u": {"prov:activity": "ex:a", "prov:entity": "ex:nope"}}}"#,
             message: "used: prov:entity 'ex:nope' is not declared in the document; declare it under \"entity\""),
         Malformed(
             name: "wrong element kind",
-            text: #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {}}, "agent": {"ex:g": {}}, "used": {"_:u": {"prov:activity": "ex:g", "prov:entity": "ex:e"}}}"#,
+            text:
+                #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {}}, "agent": {"ex:g": {}}, "#
+                    + #""used": {"_:u": {"prov:activity": "ex:g", "prov:entity": "ex:e"}}}"#,
             message: "used: prov:activity 'ex:g' is an agent, not an activity"),
         Malformed(
-            name: "one id, two kinds", text: #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:x": {}}, "agent": {"ex:x": {}}}"#,
+            name: "one id, two kinds",
+            text: #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:x": {}}, "agent": {"ex:x": {}}}"#,
             message: "'ex:x' is declared both as an entity and as an agent"),
         Malformed(
             name: "end before start",
-            text: #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {"prov:startTime": "2024-01-02T00:00:00Z", "prov:endTime": "2024-01-01T00:00:00Z"}}}"#,
+            text:
+                #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {"prov:startTime": "2024-01-02T00:00:00Z", "#
+                    + #""prov:endTime": "2024-01-01T00:00:00Z"}}}"#,
             message: "activity 'ex:a': prov:endTime 2024-01-01T00:00:00.000000Z is before its start"),
         Malformed(
             name: "null attribute", text: #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {"ex:size": null}}}"#,
@@ -214,9 +238,11 @@ struct PROVJSONImportTests {
         Malformed(
             name: "bad points",
             text: """
-                {"prefix": {"pkid": "https://w3id.org/provkit/id/", "pk": "https://w3id.org/provkit/ns#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+                {"prefix": {"pkid": "https://w3id.org/provkit/id/", "pk": "https://w3id.org/provkit/ns#",
+                            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
                  "activity": {"pkid:0190a3f2c4d07000800000000000f001": {"prov:startTime": "2024-01-01T00:00:00Z"}},
-                 "entity": {"pkid:0190a3f2c4d07000800000000000f001/metric/acc": {"pk:points": {"$": "{\\"step\\": [1], \\"value\\": []}", "type": "rdf:JSON"}}}}
+                 "entity": {"pkid:0190a3f2c4d07000800000000000f001/metric/acc":
+                              {"pk:points": {"$": "{\\"step\\": [1], \\"value\\": []}", "type": "rdf:JSON"}}}}
                 """,
             message: "pk:points of metric 'acc' must be an object with 'step' and 'value' arrays of equal length"),
     ]
@@ -236,9 +262,14 @@ struct PROVJSONImportTests {
         #expect(model.values(QualifiedName("prov", "type")).count == 2)
         #expect(model.value(QualifiedName("ex", "valAcc")) == .typed("26.35", datatype: QualifiedName("xsd", "double")))
         #expect(document.bundles.map(\.id) == [QualifiedName("ex", "b")])
-        let labelled = try PROVJSONReader.read(#"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {"prov:label": {"$": "chat", "lang": "fr"}}}}"#)
-        #expect(labelled.elements.first?.value(QualifiedName("prov", "label")) == .languageString("chat", language: "fr"))
-        let usage = try #require(document.relations.first { $0.type == .used && $0.time != nil && $0.value(QualifiedName("prov", "role")) != nil })
+        let labelled = try PROVJSONReader.read(
+            #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {"prov:label": {"$": "chat", "lang": "fr"}}}}"#)
+        #expect(
+            labelled.elements.first?.value(QualifiedName("prov", "label")) == .languageString("chat", language: "fr"))
+        let usage = try #require(
+            document.relations.first {
+                $0.type == .used && $0.time != nil && $0.value(QualifiedName("prov", "role")) != nil
+            })
         #expect(usage.arguments["activity"] == QualifiedName("ex", "train"))
     }
 }

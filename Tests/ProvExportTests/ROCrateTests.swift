@@ -100,7 +100,9 @@ struct ROCrateTests {
             let inputs = Self.references(action["object"])
             let parameter = try #require(graph["#param-\(task.hex)-learning_rate"])
             #expect(inputs.contains("#param-\(task.hex)-learning_rate"))
-            #expect(parameter["propertyID"]?.stringValue == "https://w3id.org/provkit/ns#model.hyperparameter.learning_rate")
+            #expect(
+                parameter["propertyID"]?.stringValue == "https://w3id.org/provkit/ns#model.hyperparameter.learning_rate"
+            )
             let formal = try #require(graph[Self.references(parameter["exampleOfWork"]).first ?? ""])
             #expect(Self.types(formal) == ["FormalParameter"])
             #expect(formal["additionalType"]?.stringValue == "Float")

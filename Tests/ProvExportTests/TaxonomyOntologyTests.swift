@@ -42,7 +42,8 @@ struct TaxonomyOntologyTests {
 
     @Test("works for any taxonomy: empty, or in another namespace")
     func anyTaxonomy() throws {
-        let empty = try Taxonomy(version: "0", namespace: Taxonomy.provKitNamespace, terms: [], layerTypes: [], curveClasses: [])
+        let empty = try Taxonomy(
+            version: "0", namespace: Taxonomy.provKitNamespace, terms: [], layerTypes: [], curveClasses: [])
         let text = TaxonomyOntology(taxonomy: empty).turtle()
         #expect(text.contains("pk:layer.data\n    a skos:Concept ;"))
         let other = TaxonomyOntology(taxonomy: try TestTaxonomy.make(namespace: "https://example.org/terms#")).turtle()

@@ -58,13 +58,19 @@ struct Campaign {
                 EntityRecord(
                     id: dataset, kind: .dataset, name: "blobs", location: "/data/blobs.csv",
                     digest: "sha256:9f86d081884c7d65", sizeBytes: 1234, createdAt: Self.start,
-                    attributes: ["classes": 3, "ratio": 0.8, "generated": true, "tags": ["a", "b"], "note": "x \"y\""])),
+                    attributes: [
+                        "classes": 3, "ratio": 0.8, "generated": true, "tags": ["a", "b"], "note": "x \"y\"",
+                    ])),
             .entity(EntityRecord(id: split, kind: .dataset, name: "blobs/train")),
             .relation(RelationRecord(.wasDerivedFrom, subject: split, object: dataset)),
             .entity(EntityRecord(id: plan, kind: .plan, name: "train.py", location: "https://example.org/train.py")),
-            .runStart(RunStart(id: workflow, experiment: experiment, kind: .workflow, name: "sweep-run", startedAt: Self.start)),
+            .runStart(
+                RunStart(
+                    id: workflow, experiment: experiment, kind: .workflow, name: "sweep-run", startedAt: Self.start)),
             .tag(TagRecord(target: workflow, key: "mlflow.runName", value: "sweep-run")),
-            .relation(RelationRecord(.wasAssociatedWith, subject: workflow, object: software, attributes: ["plan": .string(plan.hex)])),
+            .relation(
+                RelationRecord(
+                    .wasAssociatedWith, subject: workflow, object: software, attributes: ["plan": .string(plan.hex)])),
             .relation(RelationRecord(.wasAssociatedWith, subject: workflow, object: host)),
             .relation(RelationRecord(.used, subject: workflow, object: dataset, time: Self.time(1))),
             .relation(RelationRecord(.used, subject: workflow, object: plan)),
@@ -84,7 +90,9 @@ struct Campaign {
                         startedAt: Self.time(10))),
                 .relation(RelationRecord(.wasInformedBy, subject: task, object: workflow)),
                 .relation(RelationRecord(.wasAssociatedWith, subject: task, object: software)),
-                .relation(RelationRecord(.used, subject: task, object: split, time: Self.time(11), attributes: ["role": "training"])),
+                .relation(
+                    RelationRecord(
+                        .used, subject: task, object: split, time: Self.time(11), attributes: ["role": "training"])),
                 .parameter(ParameterRecord(run: task, key: "learning_rate", value: index == 0 ? "0.1" : "0.01")),
                 .parameter(ParameterRecord(run: task, key: "optimizer", value: "SGD")),
                 .parameter(ParameterRecord(run: task, key: "data/path with space", value: "/x y")),
@@ -97,11 +105,14 @@ struct Campaign {
                             ArchitectureLayer(type: "dense", hyperparameters: ["units": 16]),
                             ArchitectureLayer(type: "activation", hyperparameters: ["function": "relu"]),
                         ])),
-                .telemetry(TelemetrySample(run: task, time: Self.time(10), phase: .start, values: ["cpu_percent": 12.5])),
+                .telemetry(
+                    TelemetrySample(run: task, time: Self.time(10), phase: .start, values: ["cpu_percent": 12.5])),
                 .telemetry(
                     TelemetrySample(
-                        run: task, time: Self.time(60), phase: .end, values: ["cpu_percent": 80, "gpu/0 power_watts": 120])),
-                .entity(EntityRecord(id: checkpoint, kind: .checkpoint, name: "ckpt-\(index)", createdAt: Self.time(30))),
+                        run: task, time: Self.time(60), phase: .end,
+                        values: ["cpu_percent": 80, "gpu/0 power_watts": 120])),
+                .entity(
+                    EntityRecord(id: checkpoint, kind: .checkpoint, name: "ckpt-\(index)", createdAt: Self.time(30))),
                 .relation(RelationRecord(.wasGeneratedBy, subject: checkpoint, object: task, time: Self.time(30))),
                 .relation(RelationRecord(.specializationOf, subject: checkpoint, object: model)),
                 .relation(RelationRecord(.wasGeneratedBy, subject: model, object: task, time: Self.time(60))),
@@ -152,17 +163,22 @@ enum TestTaxonomy {
                 TaxonomyTerm(
                     id: "model.performance.accuracy", layer: .model, facet: "performance", label: "Accuracy",
                     valueType: .number, unit: "1", description: "Fraction of correct predictions.",
-                    patterns: [".*acc"], mappings: ["http://www.w3.org/ns/mls#EvaluationMeasure", "http://example.org/ns#accuracy"]),
+                    patterns: [".*acc"],
+                    mappings: ["http://www.w3.org/ns/mls#EvaluationMeasure", "http://example.org/ns#accuracy"]),
                 TaxonomyTerm(
                     id: "system.telemetry.cpu_percent", layer: .system, facet: "telemetry", label: "CPU use",
                     valueType: .number, unit: "%", description: "Share of CPU time.", aliases: ["cpu_percent"]),
             ],
             layerTypes: [
                 LayerTypeTerm(
-                    name: "dense", description: "Fully connected layer.", hyperparameters: ["units"], aliases: ["linear"],
+                    name: "dense", description: "Fully connected layer.", hyperparameters: ["units"],
+                    aliases: ["linear"],
                     mappings: ["https://onnx.ai/onnx/operators/onnx__Gemm.html"])
             ],
-            curveClasses: [CurveClassTerm(name: "overfitter", rule: "Validation loss rises after its minimum.", defaults: ["window": 5])]
+            curveClasses: [
+                CurveClassTerm(
+                    name: "overfitter", rule: "Validation loss rises after its minimum.", defaults: ["window": 5])
+            ]
         )
     }
 }

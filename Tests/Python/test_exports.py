@@ -26,6 +26,9 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from conftest import ROOT
 
+# The prov library still calls rdflib APIs that rdflib 7 deprecates (Dataset.default_context, ConjunctiveGraph).
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 BIN = pathlib.Path(sys.executable).parent
 PROV_NS = rdflib.Namespace("http://www.w3.org/ns/prov#")
 PK = rdflib.Namespace("https://w3id.org/provkit/ns#")
@@ -73,7 +76,8 @@ class Store:
         result = subprocess.run(command, cwd=self.folder, capture_output=True, text=True, env=env, timeout=300,
                                 input=input)
         if check and result.returncode != 0:
-            raise AssertionError(f"provkit {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"provkit {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result
 
     def export(self, node: str, *options: str, store: pathlib.Path | None = None) -> str:
@@ -191,7 +195,9 @@ def test_prov_o_content(store, tmp_path):
     assert graph.value(run, PROV_NS.startedAtTime) is not None
     settings = list(graph.subjects(RDF.type, MLS.HyperParameterSetting))
     assert len(settings) == 43
-    assert all(graph.value(s, MLS.hasValue) is not None and graph.value(s, MLS.specifiedBy) is not None for s in settings)
+    for setting in settings:
+        assert graph.value(setting, MLS.hasValue) is not None
+        assert graph.value(setting, MLS.specifiedBy) is not None
     series = list(graph.subjects(RDF.type, PK.MetricSeries))
     assert len(series) == 24  # 6 trained tasks × 4 metrics: one entity per (run, key), not per point
     assert all((s, RDF.type, MLS.ModelEvaluation) in graph for s in series)
@@ -339,7 +345,8 @@ def test_rocrate_zip_with_local_files(provkit, tmp_path, validator_cache):
         {"type": "entity", "id": "0190a3f2c4d07000800000000000d002", "kind": "model", "name": "model.onnx",
          "location": "file://" + str(artifacts / "model.onnx"), "size": 4},
         {"type": "relation", "relation": "used", "subject": run, "object": "0190a3f2c4d07000800000000000d001"},
-        {"type": "relation", "relation": "wasGeneratedBy", "subject": "0190a3f2c4d07000800000000000d002", "object": run},
+        {"type": "relation", "relation": "wasGeneratedBy", "subject": "0190a3f2c4d07000800000000000d002",
+         "object": run},
         {"type": "parameter", "run": run, "key": "lr", "value": "0.1"},
         {"type": "metric", "run": run, "key": "val_acc", "value": 0.5, "step": 1},
         {"type": "run_end", "id": run, "status": "finished", "time": "2024-05-01T12:10:00Z"},

@@ -120,7 +120,8 @@ struct ExportCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("cannot write \(output): \(error.localizedDescription)")
             }
-            FileHandle.standardError.write(Data("Wrote \(format.rawValue) to \(output): \(Self.summary(records)).\n".utf8))
+            FileHandle.standardError.write(
+                Data("Wrote \(format.rawValue) to \(output): \(Self.summary(records)).\n".utf8))
         } else {
             print(text, terminator: "")
         }
@@ -143,7 +144,8 @@ struct ExportCommand: AsyncParsableCommand {
     func scope(for target: NodeSummary, store: any ProvenanceStore) async throws -> RecordScope {
         let chosen = scope ?? Self.defaultScope(for: target.type)
         if chosen != .lineage, direction != nil || depth != nil {
-            throw CLIError("--direction and --depth apply to --scope lineage only (the scope here is \(chosen.rawValue))")
+            throw CLIError(
+                "--direction and --depth apply to --scope lineage only (the scope here is \(chosen.rawValue))")
         }
         let described = "'\(node)' is \(target.type.rawValue) \(target.id.hex)"
         switch chosen {
@@ -187,7 +189,8 @@ extension ExportFormat: ExpressibleByArgument {}
 
 extension ExportCommand {
     /// Builds the crate and writes it as a folder, or as a zip file when the output ends in `.zip`.
-    func writeCrate(_ records: ProvenanceRecords, root: NodeSummary, scope: RecordScope, options: ExportOptions) throws {
+    func writeCrate(_ records: ProvenanceRecords, root: NodeSummary, scope: RecordScope, options: ExportOptions) throws
+    {
         guard let output else { return }
         let title: String
         switch scope {
@@ -206,8 +209,10 @@ extension ExportCommand {
             })
         let crate: ROCrate
         do {
-            crate = try ROCrateBuilder(exporter: ProvExporter(taxonomy: .standard, options: options), options: crateOptions)
-                .build(records, title: title)
+            crate = try ROCrateBuilder(
+                exporter: ProvExporter(taxonomy: .standard, options: options), options: crateOptions
+            )
+            .build(records, title: title)
         } catch {
             throw CLIError("cannot build an RO-Crate: \(error.description)")
         }
@@ -224,15 +229,18 @@ extension ExportCommand {
                 throw CLIError("\(output) exists and is not an empty folder; choose a new folder (or a .zip path)")
             }
         }
-        let folder = zip ? fileManager.temporaryDirectory.appendingPathComponent("provkit-crate-\(UUID().uuidString)") : target
+        let folder =
+            zip ? fileManager.temporaryDirectory.appendingPathComponent("provkit-crate-\(UUID().uuidString)") : target
         defer { if zip { try? fileManager.removeItem(at: folder) } }
         var copied = 0
         do {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-            try crate.metadata.write(to: folder.appendingPathComponent("ro-crate-metadata.json"), atomically: true, encoding: .utf8)
+            try crate.metadata.write(
+                to: folder.appendingPathComponent("ro-crate-metadata.json"), atomically: true, encoding: .utf8)
             for file in crate.files {
                 let destination = folder.appendingPathComponent(file.path)
-                try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fileManager.createDirectory(
+                    at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
                 switch file.source {
                 case .text(let text):
                     try text.write(to: destination, atomically: true, encoding: .utf8)

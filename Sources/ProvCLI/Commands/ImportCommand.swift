@@ -78,7 +78,8 @@ extension ImportCommand {
     struct ProvJSON: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "prov-json",
-            abstract: "Import a W3C PROV-JSON document (from the prov library, yProv4ML, MLflow2PROV or provkit export).",
+            abstract:
+                "Import a W3C PROV-JSON document (from the prov library, yProv4ML, MLflow2PROV or provkit export).",
             discussion: """
                 Activities become runs, entities and agents keep their types and attributes, and PROV relations \
                 become ProvKit relations. A document that `provkit export` wrote comes back whole: experiment, \
@@ -135,8 +136,9 @@ extension ImportCommand {
                 let event = error.eventIndex < result.events.count ? result.events[error.eventIndex] : nil
                 let what = event.map { " (\(Self.describe($0)))" } ?? ""
                 let field = error.field.map { ", field '\($0)'" } ?? ""
-                throw CLIError("\(file): the store refused \(event?.typeName ?? "an event")\(what)\(field): \(error.message). "
-                    + "Nothing was imported.")
+                throw CLIError(
+                    "\(file): the store refused \(event?.typeName ?? "an event")\(what)\(field): \(error.message). "
+                        + "Nothing was imported.")
             }
             for note in result.notes {
                 FileHandle.standardError.write(Data("note: \(note)\n".utf8))
@@ -144,8 +146,9 @@ extension ImportCommand {
             print(
                 "Imported \(file): \(result.runs) runs, \(result.entities) entities, \(result.agents) agents "
                     + "(\(summary.runs) runs, \(summary.entities) entities, \(summary.agents) agents, "
-                    + "\(summary.relations) relations, \(summary.parameters) parameters, \(summary.metricPoints) metric "
-                    + "points, \(summary.telemetrySamples) telemetry samples new to the store).")
+                    + "\(summary.relations) relations, \(summary.parameters) parameters, "
+                    + "\(summary.metricPoints) metric points, \(summary.telemetrySamples) telemetry samples new to the "
+                    + "store).")
         }
 
         /// The node an event is about, for an error message.
