@@ -44,9 +44,11 @@ public struct PROVJSONImporter: Sendable {
     public struct Result: Sendable {
         /// The events, in an order the store accepts (every node defined before it is referred to).
         public var events: [ProvEvent]
-        /// How many runs, entities and agents the document defines.
+        /// How many runs the document defines.
         public var runs = 0
+        /// How many entities the document defines (run parts not counted).
         public var entities = 0
+        /// How many agents the document defines.
         public var agents = 0
         /// What was skipped or assumed, for the user to read.
         public var notes: [String] = []
@@ -278,7 +280,8 @@ public struct PROVJSONImporter: Sendable {
                         ordered.append(.runStart(start))
                         started.insert(start.id)
                     }
-                    pending.removeAll { start in batch.contains { $0.id == start.id } }
+                    let done = Set(batch.map(\.id))
+                    pending.removeAll { done.contains($0.id) }
                 }
                 return experiments + agents + entities + ordered + runEvents + partEvents + relations + runEnds
             }
@@ -522,18 +525,24 @@ public struct PROVJSONImporter: Sendable {
             return id
         }
 
-        /// The earliest time any relation records for an activity, for an activity without a start time.
-        func earliestRelationTime(of iri: String) -> ProvTime? {
-            relations.compactMap { entry -> ProvTime? in
-                guard let time = entry.relation.time else { return nil }
-                let ends = entry.relation.arguments.values.compactMap {
-                    ProvDocument.iri($0, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+        /// The earliest time any relation records for each element, for activities without a start time.
+        func earliestRelationTimes() -> [String: ProvTime] {
+            var earliest: [String: ProvTime] = [:]
+            for entry in relations {
+                guard let time = entry.relation.time else { continue }
+                for name in entry.relation.arguments.values {
+                    guard
+                        let iri = ProvDocument.iri(
+                            name, namespaces: entry.namespaces, defaultNamespace: entry.defaultNamespace)
+                    else { continue }
+                    earliest[iri] = min(earliest[iri] ?? time, time)
                 }
-                return ends.contains(iri) ? time : nil
-            }.min()
+            }
+            return earliest
         }
 
         mutating func runs(into output: inout Output) throws(ProvImportError) {
+            let relationTimes = earliestRelationTimes()
             for iri in order {
                 guard let node = nodes[iri], case .run(let id)? = roles[iri] else { continue }
                 let element = node.element
@@ -565,7 +574,7 @@ public struct PROVJSONImporter: Sendable {
                 var tags = self.tags(node)
                 var start = element.startTime
                 if start == nil {
-                    start = earliestRelationTime(of: iri) ?? element.endTime
+                    start = relationTimes[iri] ?? element.endTime
                     tags.append((PROVJSONImporter.startTimeSourceTag, start == nil ? "import-time" : "relation-time"))
                 }
                 let startedAt = start ?? importer.now

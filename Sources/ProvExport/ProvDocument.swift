@@ -82,7 +82,9 @@ public enum ProvElementKind: String, Hashable, Sendable, CaseIterable {
 
 /// A PROV element: an entity, an activity (with its start and end times) or an agent.
 public struct ProvElement: Hashable, Sendable {
+    /// Entity, activity or agent.
     public var kind: ProvElementKind
+    /// The element's identifier.
     public var id: QualifiedName
     /// An activity's start time.
     public var startTime: ProvTime?
@@ -185,12 +187,15 @@ public enum ProvRelationType: String, Hashable, Sendable, CaseIterable {
 
 /// A PROV relation: its type, optional identifier, formal arguments, time and extra attributes.
 public struct ProvRelation: Hashable, Sendable {
+    /// The relation, such as `used`.
     public var type: ProvRelationType
     /// The relation's identifier; `nil` for an anonymous relation (`_:` keys in PROV-JSON, blank nodes in PROV-O).
     public var id: QualifiedName?
     /// The formal arguments present, by name (see ``ProvRelationType/formalArguments``).
     public var arguments: [String: QualifiedName]
+    /// The relation's time (`prov:time`), for the relations that have one.
     public var time: ProvTime?
+    /// The other attributes, such as `prov:role` or `prov:type`.
     public var attributes: [ProvAttribute]
 
     /// Creates a relation.
@@ -222,7 +227,9 @@ public struct ProvDocument: Hashable, Sendable {
     public var namespaces: [Namespace]
     /// The default namespace, for identifiers without a prefix (PROV-JSON `"default"`).
     public var defaultNamespace: String?
+    /// The entities, activities and agents, in the order they are written.
     public var elements: [ProvElement]
+    /// The relations, in the order they are written.
     public var relations: [ProvRelation]
     /// Named bundles, each a document of its own (ProvKit's exports write none).
     public var bundles: [(id: QualifiedName, document: ProvDocument)]

@@ -34,6 +34,7 @@ public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
 
 /// Renders stored provenance records in the standard formats. Pure: records and a taxonomy in, text out.
 public struct ProvExporter: Sendable {
+    /// The PROV mapping every format is written from.
     public let mapping: ProvMapping
 
     /// Creates an exporter.

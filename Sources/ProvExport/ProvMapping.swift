@@ -148,6 +148,7 @@ enum PK {
 public struct ProvMapping: Sendable {
     /// The taxonomy whose term IRIs the export names.
     public let taxonomy: Taxonomy
+    /// The export settings.
     public let options: ExportOptions
 
     /// Creates a mapping.

@@ -3,7 +3,9 @@ public import ProvStore
 
 /// What a local path is, as the caller's file system answers (the builder itself touches no files).
 public enum LocalFileKind: Hashable, Sendable {
+    /// An existing file.
     case file
+    /// An existing folder.
     case directory
 }
 
@@ -43,6 +45,7 @@ public struct ROCrateFile: Hashable, Sendable {
 
     /// The path inside the crate, relative, with `/` separators; a folder's path ends in `/`.
     public var path: String
+    /// Where the bytes come from.
     public var source: Source
 
     /// Creates a crate file.
@@ -62,6 +65,7 @@ public struct ROCrate: Hashable, Sendable {
 
 /// Why a crate cannot be built from the records.
 public struct ROCrateError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is missing.
     public var description: String
 }
 
@@ -77,7 +81,9 @@ public struct ROCrateError: Error, Hashable, Sendable, CustomStringConvertible {
 /// others are contextual entities identified by their ProvKit IRI. The full provenance travels along as
 /// `provenance/prov.json` (PROV-JSON) and `provenance/prov.ttl` (PROV-O).
 public struct ROCrateBuilder: Sendable {
+    /// Writes the PROV files the crate carries and names taxonomy terms.
     public let exporter: ProvExporter
+    /// The crate settings.
     public let options: ROCrateOptions
 
     /// The profiles the crate conforms to.
@@ -169,6 +175,8 @@ public struct ROCrateBuilder: Sendable {
         var entities: [Entity] = []
         var files: [ROCrateFile] = []
         var usedPaths: Set<String> = []
+        /// The crate identifiers of the entity records already described.
+        var describedEntities: Set<String> = []
         /// The crate identifier of each entity and agent.
         var crateIDs: [ProvID: String] = [:]
         var rootParts: [String] = []
@@ -179,6 +187,14 @@ public struct ROCrateBuilder: Sendable {
         var toolOrder: [String] = []
         var formalParameters: [String: Entity] = [:]
         var formalOrder: [String] = []
+        // Indexes, so that building a crate of many runs stays linear.
+        var agentsByID: [ProvID: AgentRecord] = [:]
+        var relationsBySubject: [ProvID: [RelationRecord]] = [:]
+        var relationsByObject: [ProvID: [RelationRecord]] = [:]
+        var parametersByRun: [ProvID: [ParameterRecord]] = [:]
+        var parameterValues: [String: [String]] = [:]
+        var seriesByRun: [ProvID: [MetricSeriesRecord]] = [:]
+        var telemetryByRun: [ProvID: [TelemetrySample]] = [:]
 
         init(records: ProvenanceRecords, builder: ROCrateBuilder) {
             self.records = records
@@ -187,6 +203,17 @@ public struct ROCrateBuilder: Sendable {
             for run in records.runs {
                 if let parent = run.start.parent, runsByID[parent] != nil { children[parent, default: []].append(run) }
             }
+            for agent in records.agents { agentsByID[agent.id] = agent }
+            for relation in records.relations {
+                relationsBySubject[relation.subject, default: []].append(relation)
+                relationsByObject[relation.object, default: []].append(relation)
+            }
+            for parameter in records.parameters {
+                parametersByRun[parameter.run, default: []].append(parameter)
+                parameterValues[parameter.key, default: []].append(parameter.value)
+            }
+            for series in records.metricSeries { seriesByRun[series.run, default: []].append(series) }
+            for sample in records.telemetry { telemetryByRun[sample.run, default: []].append(sample) }
         }
 
         var topLevelRuns: [RunRecord] {
@@ -438,7 +465,8 @@ public struct ROCrateBuilder: Sendable {
                     entity = Entity(iri(record.id), .string("CreativeWork"))
                     if !location.isEmpty { entity.set("description", .string("recorded location: \(location)")) }
                 }
-                if crateIDs.values.contains(entity.id) || entities.contains(where: { $0.id == entity.id }) {
+                guard describedEntities.insert(entity.id).inserted else {
+                    crateIDs[record.id] = entity.id
                     continue  // two records at one URL: the first describes it
                 }
                 entity.set("name", .string(record.name ?? record.location ?? record.id.hex))
@@ -509,8 +537,8 @@ public struct ROCrateBuilder: Sendable {
 
         /// The software agent a run was associated with (the first by id when there are several).
         func softwareAgent(of run: ProvID) -> AgentRecord? {
-            records.relations.filter { $0.kind == .wasAssociatedWith && $0.subject == run }
-                .compactMap { relation in records.agents.first { $0.id == relation.object && $0.kind == .software } }
+            (relationsBySubject[run] ?? []).filter { $0.kind == .wasAssociatedWith }
+                .compactMap { relation in agentsByID[relation.object].flatMap { $0.kind == .software ? $0 : nil } }
                 .sorted { $0.id < $1.id }.first
         }
 
@@ -562,13 +590,13 @@ public struct ROCrateBuilder: Sendable {
             entity.set("actionStatus", .string("http://schema.org/" + Self.actionStatus(run.status)))
             let agents = responsibleAgents(of: id)
             if !agents.isEmpty { entity.set("agent", ROCrateBuilder.references(agents)) }
-            var inputs = records.relations.filter { $0.kind == .used && $0.subject == id }.compactMap {
+            var inputs = (relationsBySubject[id] ?? []).filter { $0.kind == .used }.compactMap {
                 crateIDs[$0.object]
             }
-            var outputs = records.relations.filter { $0.kind == .wasGeneratedBy && $0.object == id }.compactMap {
+            var outputs = (relationsByObject[id] ?? []).filter { $0.kind == .wasGeneratedBy }.compactMap {
                 crateIDs[$0.subject]
             }
-            for parameter in records.parameters where parameter.run == id {
+            for parameter in parametersByRun[id] ?? [] {
                 let valueID = "#param-\(id.hex)-\(LocalName.encode(parameter.key))"
                 var value = Entity(
                     valueID, .string("PropertyValue"),
@@ -582,7 +610,7 @@ public struct ROCrateBuilder: Sendable {
                 entities.append(value)
                 inputs.append(valueID)
             }
-            for series in records.metricSeries where series.run == id {
+            for series in seriesByRun[id] ?? [] {
                 let summary = series.summary
                 let valueID = "#metric-\(id.hex)-\(LocalName.encode(summary.key))"
                 var value = Entity(
@@ -605,7 +633,7 @@ public struct ROCrateBuilder: Sendable {
             }
             if !inputs.isEmpty { entity.set("object", ROCrateBuilder.references(inputs)) }
             if !outputs.isEmpty { entity.set("result", ROCrateBuilder.references(outputs)) }
-            let samples = records.telemetry.filter { $0.run == id }
+            let samples = telemetryByRun[id] ?? []
             if let sample = samples.last(where: { $0.phase == .end }) ?? samples.last, !sample.values.isEmpty {
                 var usage: [String] = []
                 for key in sample.values.keys.sorted() {
@@ -634,13 +662,12 @@ public struct ROCrateBuilder: Sendable {
         /// The persons and organizations responsible for a run: associated with it, or on whose behalf its
         /// software agents acted.
         func responsibleAgents(of run: ProvID) -> [String] {
-            let associated = records.relations.filter { $0.kind == .wasAssociatedWith && $0.subject == run }.map(
-                \.object)
-            let delegators = records.relations.filter { $0.kind == .actedOnBehalfOf && associated.contains($0.subject) }
+            let associated = (relationsBySubject[run] ?? []).filter { $0.kind == .wasAssociatedWith }.map(\.object)
+            let delegators = associated.flatMap { relationsBySubject[$0] ?? [] }.filter { $0.kind == .actedOnBehalfOf }
                 .map(\.object)
             var ids: [String] = []
             for agentID in associated + delegators {
-                guard let agent = records.agents.first(where: { $0.id == agentID }),
+                guard let agent = agentsByID[agentID],
                     agent.kind == .person || agent.kind == .organization, let crateID = crateIDs[agentID],
                     !ids.contains(crateID)
                 else { continue }
@@ -668,7 +695,7 @@ public struct ROCrateBuilder: Sendable {
             let id = "#\(owner)-\(output ? "output" : "input")-\(LocalName.encode(key))"
             guard formalParameters[id] == nil else { return id }
             let additionalType =
-                output ? "Float" : Self.valueType(records.parameters.filter { $0.key == key }.map(\.value))
+                output ? "Float" : Self.valueType(parameterValues[key] ?? [])
             formalParameters[id] = Entity(
                 id, .string("FormalParameter"),
                 [
@@ -694,8 +721,8 @@ public struct ROCrateBuilder: Sendable {
         mutating func formalParameterIDs(of run: RunRecord, tool: String, output: Bool) -> [String] {
             let keys =
                 output
-                ? records.metricSeries.filter { $0.run == run.start.id }.map(\.summary.key)
-                : records.parameters.filter { $0.run == run.start.id }.map(\.key)
+                ? (seriesByRun[run.start.id] ?? []).map(\.summary.key)
+                : (parametersByRun[run.start.id] ?? []).map(\.key)
             return keys.map { formalParameter(tool: tool, key: $0, output: output) }
         }
 
@@ -718,12 +745,12 @@ public struct ROCrateBuilder: Sendable {
                 ]
                 members.append(("tool", tools[run.start.id].map { .string($0) } ?? .null))
                 members.append(
-                    ("parameters", .array(records.parameters.filter { $0.run == run.start.id }.map { .string($0.key) }))
+                    ("parameters", .array((parametersByRun[run.start.id] ?? []).map { .string($0.key) }))
                 )
                 members.append(
                     (
                         "metrics",
-                        .array(records.metricSeries.filter { $0.run == run.start.id }.map { .string($0.summary.key) })
+                        .array((seriesByRun[run.start.id] ?? []).map { .string($0.summary.key) })
                     ))
                 return .object(members)
             }

@@ -13,6 +13,7 @@ public import ProvModel
 /// - ProvKit's export vocabulary (`pk:Experiment`, `pk:MetricSeries`, `pk:status`, …) is declared with its place
 ///   under PROV-O and ML-Schema.
 public struct TaxonomyOntology: Sendable {
+    /// The taxonomy the ontology describes.
     public let taxonomy: Taxonomy
 
     /// Creates the ontology of a taxonomy.
