@@ -16,28 +16,29 @@ struct ExportCommand: AsyncParsableCommand {
             ID is what `provkit show` and `provkit lineage` take: a full id, a unique id prefix (6+ hex digits), a \
             run, experiment or entity name, or an entity location. What is exported depends on what ID names \
             (override with --scope):
-              a run         the run, its nested runs, and the entities, agents and relations around them
-              an experiment every run of the experiment, with the same neighbours
-              an entity     its lineage closure (--direction up by default, --depth 10)
-              an agent      its lineage closure
+              a run          the run, its nested runs and what is around them
+              an experiment  every run of the experiment, and what is around them
+              an entity      its lineage (--direction up, --depth 10 unless given)
+              an agent       its lineage
 
-            Formats (docs/exports.md describes each and the PROV mapping):
-              prov-json  W3C PROV-JSON (default), written to standard output unless --output is given
+            Formats (docs/exports.md describes each, and the PROV mapping):
+              prov-json  W3C PROV-JSON (the default)
               prov-n     PROV-N, the PROV notation
               turtle     PROV-O in Turtle
-              jsonld     PROV-O in JSON-LD (inline context)
-              dot        Graphviz (pipe into `dot -Tsvg`)
-              rocrate    an RO-Crate 1.1 (Provenance Run Crate 0.5) with the run's local files; needs --output: \
-            a folder, or a .zip file
+              jsonld     PROV-O in JSON-LD, with an inline context
+              dot        Graphviz: pipe it into `dot -Tsvg`
+              rocrate    RO-Crate 1.1, Provenance Run Crate 0.5, with the
+                         run's local files; --output names a new folder
+                         or a .zip file
 
-            Each metric series becomes one entity per run and key, with its points embedded up to --max-points \
-            points (longer series keep only their summary).
+            Text formats go to standard output unless --output names a file. Each metric series is one entity per \
+            run and key, with its points embedded up to --max-points (longer series keep their summary only).
 
             Examples:
               provkit export demo-sweep > sweep.provjson
-              provkit export demo-sweep --format turtle --output sweep.ttl
-              provkit export best-model --direction up --format dot | dot -Tsvg > best-model.svg
-              provkit export demo-generated-blobs --format rocrate --output campaign.zip
+              provkit export demo-sweep --format turtle -o sweep.ttl
+              provkit export best-model --format dot | dot -Tsvg > model.svg
+              provkit export demo-generated-blobs --format rocrate -o crate.zip
             """)
 
     /// What part of the graph to export. A closed set.
@@ -55,7 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(
         name: .shortAndLong,
         help: ArgumentHelp(
-            "prov-json, prov-n, turtle, jsonld, dot or rocrate.", valueName: "format"))
+            "The format (see above).", valueName: "format"))
     var format: ExportFormat = .provJSON
 
     @Option(
