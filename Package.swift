@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
         .library(name: "ProvCapture", targets: ["ProvCapture"]),
+        .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -51,13 +53,16 @@ let package = Package(
         ),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
+        // Standard exports (PROV-JSON, PROV-N, PROV-O, RO-Crate, DOT), PROV-JSON import, the taxonomy as an ontology.
+        .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
         // The `provkit` command line: the composition root.
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture",
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // An example workflow instrumented with the SDK (Examples/ClassifierSweep); `provkit demo` runs it.
@@ -78,6 +83,12 @@ let package = Package(
         ),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvExportTests",
+            dependencies: [
+                "ProvExport", "ProvStoreSQLite", "ProvTesting", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]

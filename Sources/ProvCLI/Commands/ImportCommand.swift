@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
+import ProvExport
 import ProvImport
 import ProvModel
 import ProvStore
 
-/// `provkit import trails|a4nn PATH...`: turn third-party training records into provenance.
+/// `provkit import trails|a4nn|prov-json PATH...`: turn third-party training records into provenance.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import training records from other tools into the store.",
-        subcommands: [Trails.self, A4NN.self])
+        subcommands: [Trails.self, A4NN.self, ProvJSON.self])
 
     struct Trails: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,6 +64,102 @@ struct ImportCommand: AsyncParsableCommand {
             let files = try FileCollector.collect(paths, extensions: ["csv"])
             try await ImportRunner(storeOptions: storeOptions, experimentName: experiment)
                 .run(files: files, importer: A4NNImporter())
+        }
+    }
+}
+
+extension ImportCommand {
+    struct ProvJSON: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prov-json",
+            abstract:
+                "Import a W3C PROV-JSON document (from the prov library, yProv4ML, MLflow2PROV or provkit export).",
+            discussion: """
+                Activities become runs, entities and agents keep their types and attributes, and PROV relations \
+                become ProvKit relations. A document that `provkit export` wrote comes back whole: experiment, \
+                runs, parameters, metric series (with their points), telemetry, architectures, tags and relations; \
+                exporting it again gives an equivalent document.
+
+                Identifiers that are not ProvKit ids are mapped to ids derived from their IRI, and the IRI is kept as \
+                provkit.sourceId, so importing the same document again stores nothing new. Activities that name no \
+                experiment go into --experiment; a foreign activity's own attributes become its parameters.
+
+                Everything is stored in one transaction. Invalid JSON, a document that is not PROV-JSON, a bad time, \
+                an undeclared prefix, or a relation to an element the document does not declare is an error that \
+                names the record at fault, and nothing is stored. Relations ProvKit has no counterpart for \
+                (alternateOf, wasInvalidatedBy, wasInfluencedBy, mentionOf) are skipped and reported.
+                """)
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Option(name: .shortAndLong, help: "The experiment for activities that name none (created when new).")
+        var experiment = "prov-import"
+
+        @Argument(help: "The PROV-JSON file, or - for standard input.")
+        var file: String
+
+        func validate() throws {
+            if experiment.isEmpty { throw ValidationError("--experiment needs a name") }
+        }
+
+        func run() async throws {
+            let text = try IngestCommand.readText(file)
+            let document: ProvDocument
+            do {
+                document = try PROVJSONReader.read(text)
+            } catch {
+                throw CLIError("\(file): \(error.description). Nothing was imported.")
+            }
+            let store = try storeOptions.open()
+            let existing = Dictionary(
+                try await store.experiments().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+            let result: PROVJSONImporter.Result
+            do {
+                result = try PROVJSONImporter(experimentName: experiment, ids: UUIDv7Generator())
+                    .events(from: document, existingExperiments: existing)
+            } catch {
+                throw CLIError("\(file): \(error.description). Nothing was imported.")
+            }
+            guard !result.events.isEmpty else {
+                throw CLIError("\(file) holds no PROV elements to import")
+            }
+            let summary: IngestSummary
+            do {
+                summary = try await store.ingestCounting(result.events)
+            } catch let error as IngestError {
+                let event = error.eventIndex < result.events.count ? result.events[error.eventIndex] : nil
+                let what = event.map { " (\(Self.describe($0)))" } ?? ""
+                let field = error.field.map { ", field '\($0)'" } ?? ""
+                throw CLIError(
+                    "\(file): the store refused \(event?.typeName ?? "an event")\(what)\(field): \(error.message). "
+                        + "Nothing was imported.")
+            }
+            for note in result.notes {
+                FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+            }
+            print(
+                "Imported \(file): \(result.runs) runs, \(result.entities) entities, \(result.agents) agents "
+                    + "(\(summary.runs) runs, \(summary.entities) entities, \(summary.agents) agents, "
+                    + "\(summary.relations) relations, \(summary.parameters) parameters, "
+                    + "\(summary.metricPoints) metric points, \(summary.telemetrySamples) telemetry samples new to the "
+                    + "store).")
+        }
+
+        /// The node an event is about, for an error message.
+        static func describe(_ event: ProvEvent) -> String {
+            switch event {
+            case .experiment(let record): "experiment '\(record.name)'"
+            case .runStart(let record): "run \(record.id.hex)"
+            case .runEnd(let record): "end of run \(record.run.hex)"
+            case .entity(let record): "entity \(record.id.hex)"
+            case .agent(let record): "agent \(record.id.hex)"
+            case .relation(let record): "\(record.kind.rawValue) \(record.subject.hex) → \(record.object.hex)"
+            case .parameter(let record): "parameter '\(record.key)' of run \(record.run.hex)"
+            case .tag(let record): "tag '\(record.key)' of \(record.target.hex)"
+            case .metric(let point): "metric '\(point.key)' of run \(point.run.hex)"
+            case .telemetry(let sample): "telemetry of run \(sample.run.hex)"
+            case .architecture(let record): "architecture of run \(record.run.hex)"
+            }
         }
     }
 }

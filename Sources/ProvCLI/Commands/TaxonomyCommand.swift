@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProvExport
 import ProvModel
 
 /// `provkit taxonomy`: print the taxonomy, or classify keys.
@@ -18,19 +19,29 @@ struct TaxonomyCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json
         case markdown
+        case turtle
     }
 
     struct PrintTaxonomy: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "print", abstract: "Print the whole taxonomy (the default).")
 
-        @Option(help: "json (machine-readable) or markdown (for people).")
+        @Option(
+            help: ArgumentHelp(
+                "markdown (for people), json (machine-readable) or turtle (an OWL/SKOS ontology).",
+                discussion: """
+                    turtle prints a SKOS concept scheme of layers, facets and terms (labels, definitions, units, \
+                    value types, aliases) with skos:closeMatch and rdfs:subClassOf links to the PROV-O and \
+                    ML-Schema IRIs each term maps to, the layer-type and curve-class schemes, and the vocabulary \
+                    ProvKit's PROV exports use; its term IRIs are those exports name in pk:term.
+                    """))
         var format: Format = .markdown
 
         func run() throws {
             switch format {
             case .json: print(Taxonomy.standard.jsonDocument())
             case .markdown: print(Taxonomy.standard.markdown())
+            case .turtle: print(TaxonomyOntology(taxonomy: Taxonomy.standard).turtle(), terminator: "")
             }
         }
     }
