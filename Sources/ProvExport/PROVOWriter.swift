@@ -40,10 +40,17 @@ public enum PROVOWriter {
             let position = node(for: mapper.iri(element.id))
             nodes[position].statements += mapper.statements(for: element)
         }
+        // When one relation of a subject needs a qualified node, every relation of that type from that subject gets
+        // one: readers (the `prov` library among them) otherwise merge the plain triple into the qualified node.
+        var qualifiedGroups = Set<String>()
+        for relation in document.relations where mapper.needsQualification(relation) {
+            if let subject = relation.subject { qualifiedGroups.insert("\(subject) \(relation.type.rawValue)") }
+        }
         for relation in document.relations {
             guard let subject = relation.subject else { continue }  // PROV-O cannot express a relation without it
             let position = node(for: mapper.iri(subject))
-            nodes[position].statements += mapper.statements(for: relation)
+            let forced = relation.type.allowsAttributes && qualifiedGroups.contains("\(subject) \(relation.type.rawValue)")
+            nodes[position].statements += forced ? mapper.qualified(relation) : mapper.statements(for: relation)
         }
         return RDFGraph(namespaces: namespaces, nodes: nodes)
     }
@@ -103,16 +110,20 @@ public enum PROVOWriter {
             }
         }
 
+        /// Whether a relation needs a qualified influence node (an id, a time, attributes or extra arguments).
+        func needsQualification(_ relation: ProvRelation) -> Bool {
+            guard relation.object != nil else { return true }
+            guard relation.type.allowsAttributes else { return false }
+            return relation.id != nil || relation.time != nil || !relation.attributes.isEmpty
+                || relation.type.formalArguments.dropFirst(2).contains { relation.arguments[$0] != nil }
+        }
+
         /// The statements a relation adds to its subject: one triple, or a qualified influence node.
         func statements(for relation: ProvRelation) -> [RDFStatement] {
-            let names = relation.type.formalArguments
             guard let object = relation.object else {
                 return qualified(relation)
             }
-            let hasExtra =
-                relation.id != nil || relation.time != nil || !relation.attributes.isEmpty
-                || names.dropFirst(2).contains { relation.arguments[$0] != nil }
-            if !hasExtra || !relation.type.allowsAttributes {
+            if !needsQualification(relation) {
                 var statements = [RDFStatement(prov + relation.type.rawValue, .iri(iri(object)))]
                 if relation.type == .mentionOf, let bundle = relation.arguments["bundle"] {
                     statements.append(RDFStatement(prov + "asInBundle", .iri(iri(bundle))))

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import ProvModel
 import Synchronization
@@ -41,6 +42,8 @@ public struct ProvCapture: Sendable {
         public var programName: String? = nil
         /// A description of the experiment, recorded with it.
         public var experimentDescription: String? = nil
+        /// The person the program acts on behalf of. Default: the login name (`USER`, else the account's name).
+        public var userName: String? = nil
 
         public init() {}
     }
@@ -69,6 +72,12 @@ public struct ProvCapture: Sendable {
                 AgentRecord(
                     id: software, kind: .software, name: program ?? "swift-program",
                     attributes: ["capture": "ProvCapture"])))
+        // The program acts on behalf of the person who started it.
+        if let user = options.userName ?? Self.currentUserName() {
+            let person = ids.next()
+            recorder.record(.agent(AgentRecord(id: person, kind: .person, name: user)))
+            recorder.record(.relation(RelationRecord(.actedOnBehalfOf, subject: software, object: person)))
+        }
     }
 
     /// Runs `body` with a session whose recorder delivers to `sink`, then flushes everything.
@@ -139,6 +148,13 @@ public struct ProvCapture: Sendable {
         case .workflow?: .task
         case .task?, .step?: .step
         }
+    }
+
+    /// The login name of the user running this process, if it can be found.
+    static func currentUserName() -> String? {
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 
     /// A new identifier for an entity or run recorded through this session.
