@@ -11,12 +11,17 @@ let package = Package(
         .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
+        .library(name: "ProvServer", targets: ["ProvServer"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // SHA-256 of artifacts. Major versions 3 and 4 both provide what ProvServer uses.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -38,13 +43,25 @@ let package = Package(
         .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
+        // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
+        .target(
+            name: "ProvServer",
+            dependencies: [
+                "ProvModel", "ProvStore", "ProvQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The `provkit` command line: the composition root.
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport",
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Test support: fixtures, temporary stores and the store conformance suite.
@@ -60,6 +77,15 @@ let package = Package(
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
+        .testTarget(
+            name: "ProvServerTests",
+            dependencies: [
+                "ProvServer", "ProvStoreSQLite", "ProvTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 
