@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
         .library(name: "ProvServer", targets: ["ProvServer"]),
+        .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
@@ -20,8 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        // SHA-256 of artifacts. Major versions 3 and 4 both provide what ProvServer uses.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -41,6 +41,15 @@ let package = Package(
         ),
         // Query-side logic over any store: lineage graphs and their renderings, run filters.
         .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
+        // The capture SDK: recorder, scopes, sinks, collectors. Light: no NIO, GRDB or BoringSSL.
+        .target(
+            name: "ProvCapture",
+            dependencies: [
+                "ProvModel", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
@@ -49,7 +58,6 @@ let package = Package(
             dependencies: [
                 "ProvModel", "ProvStore", "ProvQuery",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -57,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvServer",
+                "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,6 +94,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]
 )
 

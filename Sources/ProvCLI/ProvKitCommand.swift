@@ -17,8 +17,8 @@ struct ProvKitCommand: AsyncParsableCommand {
             """,
         version: ProvKitVersion.current,
         subcommands: [
-            DemoCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
-            ShowCommand.self, LineageCommand.self, StatsCommand.self,
+            DemoCommand.self, RunCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
+            ShowCommand.self, LineageCommand.self, TaxonomyCommand.self, StatsCommand.self,
         ]
     )
 }

@@ -15,7 +15,11 @@ struct CLIFixture {
     /// Runs provkit with `--store` pointing at this fixture's store (unless `store` is false).
     @discardableResult
     func run(_ arguments: [String], input: String? = nil, store: Bool = true) throws -> CommandRunner.Result {
-        try runner.run(arguments + (store ? ["--store", directory.path("store")] : []), input: input)
+        guard store else { return try runner.run(arguments, input: input) }
+        // Options go before a `--` that starts a command to run.
+        var withStore = arguments
+        withStore.insert(contentsOf: ["--store", directory.path("store")], at: arguments.firstIndex(of: "--") ?? arguments.count)
+        return try runner.run(withStore, input: input)
     }
 
     /// Runs provkit and requires exit status 0.

@@ -124,7 +124,7 @@ struct ImportRunner {
         if let existing = try await store.experiments().first(where: { $0.name == experimentName }) {
             experimentID = existing.id
         } else {
-            experimentID = ids.next()
+            experimentID = ProvID.experiment(named: experimentName)
             events.append(.experiment(ExperimentRecord(id: experimentID, name: experimentName, createdAt: .now())))
         }
         let agents = try await store.resolve("provkit import").filter { $0.type == .agent && $0.kind == "software" }

@@ -91,6 +91,7 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     static func clip(_ text: String, to length: Int = 60) -> String {
-        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+        let oneLine = text.replacingOccurrences(of: "\n", with: "\\n")
+        return oneLine.count <= length ? oneLine : String(oneLine.prefix(length - 1)) + "…"
     }
 }

@@ -23,7 +23,7 @@ struct DemoCampaign {
     /// Runs the sweep and returns its events; `existingExperiment` is reused when the store already has one.
     func build(existingExperiment: ProvID?, epochs: Int = 20) -> Result {
         var events: [ProvEvent] = []
-        let experiment = existingExperiment ?? ids.next()
+        let experiment = existingExperiment ?? ProvID.experiment(named: Self.experimentName)
         if existingExperiment == nil {
             events.append(
                 .experiment(

@@ -23,8 +23,11 @@ public struct ProvID: Hashable, Comparable, Sendable, CustomStringConvertible {
         var high: UInt64 = 0
         var low: UInt64 = 0
         var digits = 0
-        for byte in text.utf8 {
+        // Dashes are allowed only where the 36-character 8-4-4-4-12 form puts them.
+        let dashed = text.utf8.count == 36
+        for (position, byte) in text.utf8.enumerated() {
             if byte == UInt8(ascii: "-") {
+                guard dashed, position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
                 continue
             }
             let value: UInt64
@@ -63,6 +66,24 @@ public struct ProvID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The creation time encoded in a version 7 identifier, in milliseconds since the Unix epoch.
     public var unixMilliseconds: UInt64 { high >> 16 }
+
+    /// The identifier of the experiment named `name`, the same in every process and store: a UUID version 8
+    /// (RFC 9562, "custom") made from the SHA-256 of the name.
+    ///
+    /// Experiments are named by people; deriving their id from the name lets separate capture processes, files
+    /// and stores agree on one experiment without asking each other.
+    public static func experiment(named name: String) -> ProvID {
+        let digest = SHA256.digest(Array("provkit:experiment:\(name)".utf8))
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for index in 0..<8 {
+            high = high << 8 | UInt64(digest[index])
+            low = low << 8 | UInt64(digest[8 + index])
+        }
+        high = (high & ~0xF000) | 0x8000  // version 8
+        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 9562 variant
+        return ProvID(high: high, low: low)
+    }
 
     public static func < (lhs: ProvID, rhs: ProvID) -> Bool {
         (lhs.high, lhs.low) < (rhs.high, rhs.low)

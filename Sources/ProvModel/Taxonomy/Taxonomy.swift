@@ -16,11 +16,17 @@ public enum TaxonomyLayer: String, Sendable, Codable, CaseIterable {
 
 /// The type of value a term's keys carry. A closed set.
 public enum TaxonomyValueType: String, Sendable, Codable, CaseIterable {
+    /// A real number.
     case number
+    /// A whole number.
     case integer
+    /// Text.
     case string
+    /// `true` or `false`.
     case boolean
+    /// An ordered list of values (for RCLJT22 per-layer lists, hyphen-joined text such as `24-2-2`).
     case list
+    /// A set of named values.
     case object
 }
 
@@ -28,14 +34,17 @@ public enum TaxonomyValueType: String, Sendable, Codable, CaseIterable {
 public struct TaxonomyTerm: Hashable, Sendable, Codable {
     /// A stable dotted identifier, such as `model.hyperparameter.learning_rate`. Its first segment is the layer.
     public var id: String
+    /// The layer the term belongs to.
     public var layer: TaxonomyLayer
     /// The group within the layer, such as `hyperparameter`, `architecture`, `behaviour`, `performance`, `telemetry`.
     public var facet: String
     /// A short human-readable name.
     public var label: String
+    /// The type of value the term's keys carry.
     public var valueType: TaxonomyValueType
     /// The SI or conventional unit (`1` for a fraction, `s`, `By`, `W`, `J`, `Cel`, `MHz`, `%`, `nat`); `nil` if none.
     public var unit: String?
+    /// What the term means, in one or two sentences.
     public var description: String
     /// Normalized key names that map to this term exactly (see ``Taxonomy/normalize(_:)``).
     public var aliases: [String]
@@ -44,6 +53,7 @@ public struct TaxonomyTerm: Hashable, Sendable, Codable {
     /// IRIs of the equivalent or broader concepts in PROV-O, ML-Schema and other vocabularies.
     public var mappings: [String]
 
+    /// Creates a term.
     public init(
         id: String, layer: TaxonomyLayer, facet: String, label: String, valueType: TaxonomyValueType,
         unit: String? = nil, description: String, aliases: [String] = [], patterns: [String] = [],
@@ -65,15 +75,21 @@ public struct TaxonomyTerm: Hashable, Sendable, Codable {
 /// A layer type of the neural-network architectural taxonomy (`conv2d`, `pool`, `dense`, ...),
 /// with the per-layer hyperparameters that describe it.
 public struct LayerTypeTerm: Hashable, Sendable, Codable {
+    /// The type's name, such as `conv2d`.
     public var name: String
+    /// What the layer does.
     public var description: String
     /// The hyperparameter names a layer of this type may carry, such as `kernel`, `stride`, `filters`.
     public var hyperparameters: [String]
     /// Other names for the type (framework class names, normalized).
     public var aliases: [String]
+    /// IRIs of equivalent operators in other vocabularies (ONNX operators).
     public var mappings: [String]
 
-    public init(name: String, description: String, hyperparameters: [String], aliases: [String] = [], mappings: [String] = []) {
+    /// Creates a layer type.
+    public init(
+        name: String, description: String, hyperparameters: [String], aliases: [String] = [], mappings: [String] = []
+    ) {
         self.name = name
         self.description = description
         self.hyperparameters = hyperparameters
@@ -84,12 +100,14 @@ public struct LayerTypeTerm: Hashable, Sendable, Codable {
 
 /// A class of learning behaviour in the behavioural taxonomy (`never_learner`, `overfitter`, ...).
 public struct CurveClassTerm: Hashable, Sendable, Codable {
+    /// The class's name, such as `never_learner`.
     public var name: String
     /// The rule, in words, with its default thresholds.
     public var rule: String
     /// The default thresholds by name.
     public var defaults: [String: Double]
 
+    /// Creates a curve class.
     public init(name: String, rule: String, defaults: [String: Double] = [:]) {
         self.name = name
         self.rule = rule
@@ -101,11 +119,15 @@ public struct CurveClassTerm: Hashable, Sendable, Codable {
 public struct TaxonomyMatch: Hashable, Sendable {
     /// How the key matched. A closed set.
     public enum Rule: String, Hashable, Sendable, Codable {
+        /// The normalized key equals one of the term's aliases.
         case alias
+        /// One of the term's patterns matches the whole normalized key.
         case pattern
     }
 
+    /// The term the key belongs to.
     public var term: TaxonomyTerm
+    /// How the key matched.
     public var rule: Rule
     /// The normalized key that was matched.
     public var normalizedKey: String
@@ -120,8 +142,11 @@ public struct Taxonomy: Sendable {
     public var version: String
     /// The namespace IRI that term identifiers extend (`pk:` in exports).
     public var namespace: String
+    /// The terms, in classification order: among patterns, the first term's wins.
     public var terms: [TaxonomyTerm]
+    /// The architectural vocabulary: the types of neural-network layers.
     public var layerTypes: [LayerTypeTerm]
+    /// The behavioural vocabulary: the classes of learning curves.
     public var curveClasses: [CurveClassTerm]
 
     private let aliasIndex: [String: Int]
@@ -129,7 +154,8 @@ public struct Taxonomy: Sendable {
     private let termIndex: [String: Int]
 
     /// Creates a taxonomy.
-    /// - Throws: when a pattern is not a valid regular expression or two terms share an id or an alias.
+    /// - Throws: when a pattern is not a valid regular expression, two terms share an id or an alias, or two
+    ///   layer types share a name or an alias, or two curve classes share a name.
     public init(
         version: String, namespace: String, terms: [TaxonomyTerm], layerTypes: [LayerTypeTerm],
         curveClasses: [CurveClassTerm]
@@ -155,6 +181,19 @@ public struct Taxonomy: Sendable {
             for pattern in term.patterns {
                 patternSources.append((index, pattern))
             }
+        }
+        var layerTypeNames: [String: Int] = [:]
+        for (index, layerType) in layerTypes.enumerated() {
+            for name in [layerType.name] + layerType.aliases {
+                if let other = layerTypeNames.updateValue(index, forKey: Taxonomy.normalize(name)), other != index {
+                    throw TaxonomyError(
+                        "layer type name '\(name)' names both '\(layerTypes[other].name)' and '\(layerType.name)'")
+                }
+            }
+        }
+        var curveClassNames: Set<String> = []
+        for curveClass in curveClasses where !curveClassNames.insert(curveClass.name).inserted {
+            throw TaxonomyError("duplicate curve class '\(curveClass.name)'")
         }
         self.aliasIndex = aliasIndex
         self.termIndex = termIndex
@@ -182,6 +221,16 @@ public struct Taxonomy: Sendable {
         }
         guard let index = patterns.firstMatch(normalized) else { return nil }
         return TaxonomyMatch(term: terms[index], rule: .pattern, normalizedKey: normalized)
+    }
+
+    /// Finds the layer type for a name such as `Conv2d`, `MaxPooling2D` or `fc`, by its name or one of its
+    /// aliases after normalization (``normalize(_:)``). - Returns: `nil` when no layer type has that name.
+    public func layerType(named name: String) -> LayerTypeTerm? {
+        let normalized = Taxonomy.normalize(name)
+        return layerTypes.first { type in
+            Taxonomy.normalize(type.name) == normalized
+                || type.aliases.contains { Taxonomy.normalize($0) == normalized }
+        }
     }
 
     /// Normalizes a key for classification: camelCase becomes snake_case, letters are lowercased,
@@ -214,6 +263,7 @@ public struct Taxonomy: Sendable {
 
 /// A defect in a taxonomy definition.
 public struct TaxonomyError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong with the definition.
     public var description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small, allocation-light readers of Linux `/proc` and `/sys` files.
+///
+/// A file that does not exist or cannot be read gives `nil`, and callers leave the readings it would have given
+/// out of their samples (absent, never 0).
+enum ProcFS {
+    /// The whole content of a small text file, or `nil`.
+    static func read(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, 8192) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `key: value` lines (as in `/proc/<pid>/status` or `/proc/meminfo`), values' first word as a number.
+    static func keyedNumbers(_ text: String) -> [Substring: Double] {
+        var values: [Substring: Double] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let rest = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if let first = rest.first, let number = Double(first) {
+                values[line[..<colon]] = number
+            }
+        }
+        return values
+    }
+
+    /// Clock ticks per second (for `/proc/<pid>/stat` CPU times).
+    static let ticksPerSecond: Double = {
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        return ticks > 0 ? Double(ticks) : 100
+    }()
+
+    /// The page size in bytes (for RSS in pages).
+    static let pageSize: Double = {
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        return size > 0 ? Double(size) : 4096
+    }()
+
+    /// The fields of `/proc/<pid>/stat` after the command name (field 3 onward, 0-based from the state).
+    static func statFields(pid: Int32) -> [Substring]? {
+        guard let text = read("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// Every process id in `/proc`.
+    static func allProcessIDs() -> [Int32] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var pids: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let pid = Int32(name) { pids.append(pid) }
+        }
+        return pids
+    }
+
+    /// `pid` and all its descendants, found by parent ids in `/proc/<pid>/stat`.
+    static func processTree(root: Int32) -> [Int32] {
+        var children: [Int32: [Int32]] = [:]
+        for pid in allProcessIDs() {
+            // Field 4 of stat (index 1 after the state) is the parent id.
+            if let fields = statFields(pid: pid), fields.count > 1, let parent = Int32(fields[1]) {
+                children[parent, default: []].append(pid)
+            }
+        }
+        var tree: [Int32] = []
+        var queue = [root]
+        var seen = Set<Int32>()
+        while let pid = queue.popLast() {
+            guard seen.insert(pid).inserted else { continue }
+            tree.append(pid)
+            queue += children[pid] ?? []
+        }
+        return tree
+    }
+}
