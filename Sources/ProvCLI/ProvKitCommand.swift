@@ -18,7 +18,7 @@ struct ProvKitCommand: AsyncParsableCommand {
         version: ProvKitVersion.current,
         subcommands: [
             DemoCommand.self, RunCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self, RunsCommand.self,
-            ShowCommand.self, LineageCommand.self, TaxonomyCommand.self, StatsCommand.self,
+            ShowCommand.self, LineageCommand.self, TaxonomyCommand.self, StatsCommand.self, ServeCommand.self,
         ]
     )
 }
