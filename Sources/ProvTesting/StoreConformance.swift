@@ -884,7 +884,7 @@ extension StoreConformance {
             dataset
                 == NodeSummary(
                     id: ids.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-                    location: CampaignFixture.datasetLocation))
+                    location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest))
 
         #expect(runIDs(detail.children) == [ids.step])
         #expect(detail.children.first?.kind == .step)
@@ -943,7 +943,7 @@ extension StoreConformance {
             NodeSummary(id: ids.step, type: .run, kind: "step", name: CampaignFixture.stepName),
             NodeSummary(
                 id: ids.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-                location: CampaignFixture.datasetLocation),
+                location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest),
             NodeSummary(
                 id: ids.model, type: .entity, kind: "model", name: CampaignFixture.modelName,
                 location: CampaignFixture.modelLocation),

@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import NIOCore
 import ProvModel
 import ProvQuery
 import ProvStore
@@ -68,6 +69,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return invalid(error.description)
         case let error as DecodingError:
             return invalid("Invalid request body: \(describe(error))")
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "BAD_REQUEST", "The request body is larger than this server accepts.")
         case let error as HTTPError where error.status.code < 500:
             if error.status == .contentTooLarge {
                 return APIError(error.status, "BAD_REQUEST", "The request body is larger than this server accepts.")

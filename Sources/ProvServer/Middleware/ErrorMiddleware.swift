@@ -18,8 +18,9 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == nil {
-            // No route matched (MLflow's clients map this to ENDPOINT_NOT_FOUND).
+        } catch let error as HTTPError where error.status == .notFound {
+            // No route matched (MLflow's clients map this to ENDPOINT_NOT_FOUND); handlers answer a missing
+            // resource with an `APIError` instead.
             return Self.response(
                 APIError(.notFound, "ENDPOINT_NOT_FOUND", "No API endpoint \(request.method) \(request.uri.path)"))
         } catch let error as NativeIngestError {
