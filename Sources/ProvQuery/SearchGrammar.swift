@@ -268,6 +268,8 @@ struct Parser {
     let dialect: SearchDialect
     let text: String
     var position = 0
+    /// The key of the identifier read last, as written (for error messages).
+    var keyName = ""
 
     init(tokens: [SearchToken], dialect: SearchDialect, text: String) {
         self.tokens = tokens
@@ -381,6 +383,7 @@ struct Parser {
                 "Invalid comparison clause. Expected 'Identifier' found '\(token.text)' in '\(text)'.")
         }
         let written = (prefix.map { $0 + "." } ?? "") + name
+        keyName = name
         let kind: IdentifierKind
         if let prefix {
             guard let parsed = IdentifierKind.from(prefix: prefix), allowedKinds.contains(parsed) else {
@@ -518,7 +521,7 @@ struct Parser {
         case .attribute where isNumericAttribute:
             guard case .number(let number) = token, let value = Double(number) else {
                 throw SearchSyntaxError(
-                    "Expected numeric value type for numeric attribute: \(attributeName(key)). Found \(token.text)")
+                    "Expected numeric value type for numeric attribute: \(keyName). Found \(token.text)")
             }
             return .number(value)
         default:
@@ -534,11 +537,6 @@ struct Parser {
                 throw SearchSyntaxError("Expected a quoted string value for \(what). Got value \(token.text)")
             }
         }
-    }
-
-    func attributeName(_ key: SearchKey) -> String {
-        guard case .attribute(let attribute) = key else { return "\(key)" }
-        return attributes.filter { $0.value == attribute }.keys.sorted().first ?? attribute.rawValue
     }
 
     mutating func list(kind: IdentifierKind, key: SearchKey) throws(SearchSyntaxError) -> SearchValue {
