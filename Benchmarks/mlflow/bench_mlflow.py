@@ -187,6 +187,10 @@ def main():
     parser.add_argument("--provkit-durability", default="full", choices=["full", "process"])
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
+    options.provkit = str(pathlib.Path(options.provkit).resolve())
+    # The client prints a link for every run it ends; that is noise here (and costs both servers the same).
+    os.environ["MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"] = "true"
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 
     folder = pathlib.Path(tempfile.mkdtemp(prefix="provkit-mlflow-bench-"))
     mlflow_binary = shutil.which("mlflow") or str(pathlib.Path(sys.executable).parent / "mlflow")

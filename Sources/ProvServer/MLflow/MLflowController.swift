@@ -252,7 +252,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
                 .map { KeyValue(key: $0.key, value: $0.value) })
         var out = MLflowMapping.run(run)
         out.outputs = nil
-        return try JSONBody.response(RunResponse(run: out))
+        return JSONBody.response(RunResponse(run: out))
     }
 
     /// The run a request names, or 404.
@@ -266,7 +266,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
     func getRun(_ request: Request, context: Context) async throws -> Response {
         let query = request.query
         let id = try MLflowValidation.runID(RunIDRequest(run_id: query["run_id"], run_uuid: query["run_uuid"]))
-        return try JSONBody.response(RunResponse(run: MLflowMapping.run(try await run(id))))
+        return JSONBody.response(RunResponse(run: MLflowMapping.run(try await run(id))))
     }
 
     func updateRun(_ request: Request, context: Context) async throws -> Response {
@@ -292,7 +292,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
         } else {
             try await dependencies.write(events)
         }
-        return try JSONBody.response(RunInfoResponse(run_info: MLflowMapping.runInfo(try await run(id))))
+        return JSONBody.response(RunInfoResponse(run_info: MLflowMapping.runInfo(try await run(id))))
     }
 
     func deleteRun(_ request: Request, context: Context) async throws -> Response {
@@ -463,7 +463,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
             limit: try pageSize(body.max_results?.value, default: 1000),
             offset: try SearchPageToken.decode(body.page_token))
         let page = try await store.searchRuns(search)
-        return try JSONBody.response(
+        return JSONBody.response(
             SearchRunsResponse(
                 runs: page.items.isEmpty ? nil : page.items.map(MLflowMapping.run),
                 next_page_token: page.hasMore ? SearchPageToken.encode(offset: search.offset + page.items.count) : nil))
@@ -484,7 +484,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
                 step: point.step)
         }
         let more = offset + page.count < points.count
-        return try JSONBody.response(
+        return JSONBody.response(
             MetricHistoryResponse(
                 metrics: metrics.isEmpty ? nil : Array(metrics),
                 next_page_token: more ? SearchPageToken.encode(offset: offset + page.count) : nil))

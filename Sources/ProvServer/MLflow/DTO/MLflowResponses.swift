@@ -1,5 +1,6 @@
 // Response bodies of the MLflow tracking API, in the shapes of mlflow 3.x (reference/mlflow-api.md §4). Optional
-// fields left `nil` are omitted, as protobuf's JSON mapping omits defaults.
+// fields left `nil` are omitted, as protobuf's JSON mapping omits defaults. Runs and metric histories are written
+// with `JSONOut` (MLflowResponses+JSON.swift), the others with `JSONEncoder`.
 
 struct ExperimentOut: Encodable, Sendable {
     var experiment_id: String
@@ -24,7 +25,7 @@ struct SearchExperimentsResponse: Encodable, Sendable {
     var next_page_token: String?
 }
 
-struct RunInfoOut: Encodable, Sendable {
+struct RunInfoOut: Sendable {
     var run_uuid: String
     var run_id: String
     var experiment_id: String
@@ -48,13 +49,13 @@ struct MetricOut: Encodable, Sendable {
     var run_id: String?
 }
 
-struct RunDataOut: Encodable, Sendable {
+struct RunDataOut: Sendable {
     var metrics: [MetricOut]?
     var params: [KeyValueOut]?
     var tags: [KeyValueOut]?
 }
 
-struct DatasetOut: Encodable, Sendable {
+struct DatasetOut: Sendable {
     var name: String
     var digest: String
     var source_type: String
@@ -63,50 +64,50 @@ struct DatasetOut: Encodable, Sendable {
     var profile: String?
 }
 
-struct DatasetInputOut: Encodable, Sendable {
+struct DatasetInputOut: Sendable {
     var tags: [KeyValueOut]?
     var dataset: DatasetOut
 }
 
-struct ModelInputOut: Encodable, Sendable {
+struct ModelInputOut: Sendable {
     var model_id: String
 }
 
-struct RunInputsOut: Encodable, Sendable {
+struct RunInputsOut: Sendable {
     var dataset_inputs: [DatasetInputOut]?
     var model_inputs: [ModelInputOut]?
 }
 
-struct ModelOutputOut: Encodable, Sendable {
+struct ModelOutputOut: Sendable {
     var model_id: String
     var step: Int64
 }
 
-struct RunOutputsOut: Encodable, Sendable {
+struct RunOutputsOut: Sendable {
     var model_outputs: [ModelOutputOut]?
 }
 
-struct RunOut: Encodable, Sendable {
+struct RunOut: Sendable {
     var info: RunInfoOut
     var data: RunDataOut
     var inputs: RunInputsOut
     var outputs: RunOutputsOut?
 }
 
-struct RunResponse: Encodable, Sendable {
+struct RunResponse: Sendable {
     var run: RunOut
 }
 
-struct RunInfoResponse: Encodable, Sendable {
+struct RunInfoResponse: Sendable {
     var run_info: RunInfoOut
 }
 
-struct SearchRunsResponse: Encodable, Sendable {
+struct SearchRunsResponse: Sendable {
     var runs: [RunOut]?
     var next_page_token: String?
 }
 
-struct MetricHistoryResponse: Encodable, Sendable {
+struct MetricHistoryResponse: Sendable {
     var metrics: [MetricOut]?
     var next_page_token: String?
 }

@@ -89,7 +89,14 @@ struct KeyValueIn: Decodable, Sendable {
 }
 
 /// A `{key, value}` pair as the server answers it.
-struct KeyValueOut: Encodable, Sendable {
+struct KeyValueOut: Encodable, Sendable, JSONWritable {
     var key: String
     var value: String
+
+    func write(to json: inout JSONOut) {
+        json.beginObject()
+        json.member("key", key)
+        json.member("value", value)
+        json.endObject()
+    }
 }
