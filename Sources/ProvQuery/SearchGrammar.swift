@@ -139,7 +139,8 @@ enum Lexer {
                 }
                 guard closed else {
                     throw SearchSyntaxError(
-                        "Invalid filter '\(text)'. Could not be parsed: the quote \(character) at position \(index + 1) is never closed.")
+                        "Invalid filter '\(text)'. Could not be parsed: the quote \(character) at position \(index + 1) is never closed."
+                    )
                 }
                 switch character {
                 case "'": tokens.append(.singleQuoted(content))
@@ -164,8 +165,10 @@ enum Lexer {
                 }
                 tokens.append(.symbol(symbol))
             default:
-                if character.isNumber || ((character == "-" || character == "+" || character == ".")
-                    && index + 1 < characters.count && (characters[index + 1].isNumber || characters[index + 1] == "."))
+                if character.isNumber
+                    || ((character == "-" || character == "+" || character == ".")
+                        && index + 1 < characters.count
+                        && (characters[index + 1].isNumber || characters[index + 1] == "."))
                 {
                     if let (number, end) = scanNumber(characters, from: index) {
                         tokens.append(.number(number))
@@ -175,7 +178,8 @@ enum Lexer {
                 }
                 guard isWordCharacter(character) else {
                     throw SearchSyntaxError(
-                        "Invalid filter '\(text)'. Could not be parsed: unexpected '\(character)' at position \(index + 1); quote keys that contain it, as in metrics.`my-metric`.")
+                        "Invalid filter '\(text)'. Could not be parsed: unexpected '\(character)' at position \(index + 1); quote keys that contain it, as in metrics.`my-metric`."
+                    )
                 }
                 var word = ""
                 while index < characters.count, isWordCharacter(characters[index]) {
@@ -312,7 +316,8 @@ struct Parser {
         let (kind, key, rawKey) = try identifier()
         guard let comparatorToken = next() else {
             throw SearchSyntaxError(
-                "Invalid comparison clause. Expected 3 tokens found 1 in '\(text)': '\(rawKey)' needs a comparison and a value.")
+                "Invalid comparison clause. Expected 3 tokens found 1 in '\(text)': '\(rawKey)' needs a comparison and a value."
+            )
         }
         let comparator: SearchComparator
         switch comparatorToken {
@@ -334,7 +339,8 @@ struct Parser {
                     comparator = .isNull
                 }
                 guard next()?.isKeyword("NULL") == true else {
-                    throw SearchSyntaxError("Invalid comparison clause in '\(text)': IS must be followed by NULL or NOT NULL.")
+                    throw SearchSyntaxError(
+                        "Invalid comparison clause in '\(text)': IS must be followed by NULL or NOT NULL.")
                 }
             case "NOT":
                 guard next()?.isKeyword("IN") == true else {
@@ -503,7 +509,8 @@ struct Parser {
         {
             let names = attributes.filter { listAttributes.contains($0.value) }.keys.sorted().map { "'\($0)'" }
             throw SearchSyntaxError(
-                "Only [\(names.joined(separator: ", "))] attributes support comparison with a list of quoted string values.")
+                "Only [\(names.joined(separator: ", "))] attributes support comparison with a list of quoted string values."
+            )
         }
     }
 
@@ -542,7 +549,8 @@ struct Parser {
     mutating func list(kind: IdentifierKind, key: SearchKey) throws(SearchSyntaxError) -> SearchValue {
         guard next() == .openParenthesis else {
             throw SearchSyntaxError(
-                "While parsing a list in the query, expected a non-empty list of string values, but got a value that is not a list in '\(text)'.")
+                "While parsing a list in the query, expected a non-empty list of string values, but got a value that is not a list in '\(text)'."
+            )
         }
         var values: [String] = []
         while true {
@@ -550,7 +558,8 @@ struct Parser {
             case .singleQuoted(let value)?, .doubleQuoted(let value)?: values.append(value)
             case let other?:
                 throw SearchSyntaxError(
-                    "While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: \(other.text)")
+                    "While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: \(other.text)"
+                )
             case nil:
                 throw SearchSyntaxError("Invalid filter '\(text)'. Could not be parsed: the list is not closed.")
             }

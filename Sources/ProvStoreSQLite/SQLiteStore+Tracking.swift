@@ -27,7 +27,9 @@ extension SQLiteStore {
         var tags: [Int64: [KeyValue]] = [:]
         if !keys.isEmpty {
             for row in try Row.fetchAll(
-                db, sql: "SELECT node_pk, key, value FROM tag WHERE node_pk IN (SELECT value FROM json_each(?)) ORDER BY key",
+                db,
+                sql:
+                    "SELECT node_pk, key, value FROM tag WHERE node_pk IN (SELECT value FROM json_each(?)) ORDER BY key",
                 arguments: [jsonArray(keys)])
             {
                 tags[row[0], default: []].append(KeyValue(key: row[1], value: row[2]))
@@ -61,7 +63,8 @@ extension SQLiteStore {
             _ = try IngestSession.apply([.experiment(record)] + tags.map { .tag($0) }, db: db, classifier: classifier)
             if let artifactLocation {
                 try db.execute(
-                    sql: "UPDATE experiment SET artifact_location = ? WHERE node_pk = (SELECT pk FROM node WHERE id = ?)",
+                    sql:
+                        "UPDATE experiment SET artifact_location = ? WHERE node_pk = (SELECT pk FROM node WHERE id = ?)",
                     arguments: [artifactLocation, record.id.hex])
             }
             guard let created = try Self.trackedExperiment(db, .id(record.id)) else {
@@ -123,7 +126,8 @@ extension SQLiteStore {
             case .attribute(.creationTime): query.order("x.created_at", order.ascending)
             case .attribute(.lastUpdateTime): query.order("coalesce(x.updated_at, x.created_at)", order.ascending)
             case .tag(let key):
-                query.order("(SELECT value FROM tag t WHERE t.node_pk = x.node_pk AND t.key = ?)", order.ascending, [key])
+                query.order(
+                    "(SELECT value FROM tag t WHERE t.node_pk = x.node_pk AND t.key = ?)", order.ascending, [key])
             default: throw Self.unsupported(order.key, in: "experiment")
             }
         }
@@ -189,12 +193,14 @@ extension SQLiteStore {
         }
         try eachRow(
             db, sql: "SELECT node_pk, key, value FROM parameter WHERE node_pk \(inKeys) ORDER BY node_pk, key",
-            arguments: [keyList]) { row in
+            arguments: [keyList]
+        ) { row in
             runs[row[0]]?.parameters.append(KeyValue(key: row[1], value: row[2]))
         }
         try eachRow(
             db, sql: "SELECT node_pk, key, value FROM tag WHERE node_pk \(inKeys) ORDER BY node_pk, key",
-            arguments: [keyList]) { row in
+            arguments: [keyList]
+        ) { row in
             runs[row[0]]?.tags.append(KeyValue(key: row[1], value: row[2]))
         }
         try eachRow(
@@ -202,7 +208,8 @@ extension SQLiteStore {
             sql: """
                 SELECT run_pk, key, last_value, coalesce(last_step, 0), last_time FROM metric_series
                 WHERE run_pk \(inKeys) ORDER BY run_pk, key
-                """, arguments: [keyList]) { row in
+                """, arguments: [keyList]
+        ) { row in
             runs[row[0]]?.metrics.append(
                 TrackedMetric(key: row[1], value: (row[2] as Double?) ?? .nan, step: row[3], time: time(row[4])))
         }
@@ -214,7 +221,8 @@ extension SQLiteStore {
                 FROM relation rel JOIN entity e ON e.node_pk = rel.object_pk JOIN node en ON en.pk = e.node_pk
                 WHERE rel.subject_pk \(inKeys) AND rel.kind = 'used' AND e.kind IN ('dataset', 'model')
                 ORDER BY rel.subject_pk, e.kind, e.name, rel.pk
-                """, arguments: [keyList]) { row in
+                """, arguments: [keyList]
+        ) { row in
             runs[row[0]]?.inputs.append(
                 RunLink(entity: entityRecord(row, offset: 3), attributes: decodeObject(row[1]), time: time(row[2])))
         }
@@ -225,7 +233,8 @@ extension SQLiteStore {
                 FROM relation rel JOIN entity e ON e.node_pk = rel.subject_pk JOIN node en ON en.pk = e.node_pk
                 WHERE rel.object_pk \(inKeys) AND rel.kind = 'wasGeneratedBy' AND e.kind = 'model'
                 ORDER BY rel.object_pk, rel.pk
-                """, arguments: [keyList]) { row in
+                """, arguments: [keyList]
+        ) { row in
             runs[row[0]]?.outputModels.append(
                 RunLink(entity: entityRecord(row, offset: 3), attributes: decodeObject(row[1]), time: time(row[2])))
         }
@@ -440,7 +449,9 @@ extension SQLiteStore {
                     [key] + arguments)
             case .parameter(let key), .tag(let key):
                 let object =
-                    if case .parameter = clause.key { TrackedModel.Attribute.parameters } else { TrackedModel.Attribute.tags }
+                    if case .parameter = clause.key { TrackedModel.Attribute.parameters } else {
+                        TrackedModel.Attribute.tags
+                    }
                 if clause.comparator == .isNull || clause.comparator == .isNotNull {
                     query.condition(
                         (clause.comparator == .isNull ? "NOT " : "")
@@ -599,7 +610,8 @@ struct SearchSQL {
                 throw StoreError(.invalidQuery, "\(clause.comparator.rawValue) needs a list of values")
             }
             if numeric {
-                return "[" + values.compactMap { Double($0).map { JSONValue.format(number: $0) } }
+                return "["
+                    + values.compactMap { Double($0).map { JSONValue.format(number: $0) } }
                     .joined(separator: ",") + "]"
             }
             return JSONValue.array(values.map { .string($0) }).jsonText

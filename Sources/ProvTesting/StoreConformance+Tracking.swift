@@ -63,7 +63,9 @@ extension StoreConformance {
             model = ids.next()
         }
 
-        static func time(_ second: Int) -> ProvTime { ProvTime(unixMilliseconds: 1_750_000_000_000 + Int64(second) * 1000) }
+        static func time(_ second: Int) -> ProvTime {
+            ProvTime(unixMilliseconds: 1_750_000_000_000 + Int64(second) * 1000)
+        }
 
         mutating func events() -> [ProvEvent] {
             var events: [ProvEvent] = [
@@ -71,24 +73,32 @@ extension StoreConformance {
                 .entity(
                     EntityRecord(
                         id: dataset, kind: .dataset, name: "toy",
-                        attributes: [TrackedDataset.Attribute.digest: "d1", TrackedDataset.Attribute.sourceType: "local"])),
+                        attributes: [
+                            TrackedDataset.Attribute.digest: "d1", TrackedDataset.Attribute.sourceType: "local",
+                        ])),
             ]
             for index in 0..<6 {
                 let run = ids.next()
                 runs.append(run)
                 events.append(
-                    .runStart(RunStart(id: run, experiment: experiment, name: "run-\(index)", startedAt: Self.time(index))))
+                    .runStart(
+                        RunStart(id: run, experiment: experiment, name: "run-\(index)", startedAt: Self.time(index))))
                 events.append(.parameter(ParameterRecord(run: run, key: "lr", value: index % 2 == 0 ? "0.01" : "0.1")))
                 events.append(.tag(TagRecord(target: run, key: "group", value: "g\(index % 3)")))
                 if index != 5 {  // r5 has no acc
-                    events.append(.metric(MetricPoint(run: run, key: "acc", value: index == 4 ? .nan : Double(index) / 10, step: 0)))
+                    events.append(
+                        .metric(
+                            MetricPoint(run: run, key: "acc", value: index == 4 ? .nan : Double(index) / 10, step: 0)))
                 }
                 if index < 3 {
                     events.append(.relation(RelationRecord(.wasAssociatedWith, subject: run, object: user)))
                 }
             }
             events.append(
-                .relation(RelationRecord(.used, subject: runs[2], object: dataset, attributes: [TrackedDataset.Attribute.context: "training"])))
+                .relation(
+                    RelationRecord(
+                        .used, subject: runs[2], object: dataset,
+                        attributes: [TrackedDataset.Attribute.context: "training"])))
             events.append(.runEnd(RunEnd(run: runs[1], status: .finished, endedAt: Self.time(10))))
             events.append(
                 .entity(
@@ -102,8 +112,11 @@ extension StoreConformance {
             events.append(.relation(RelationRecord(.hadMember, subject: experiment, object: model)))
             events.append(
                 .relation(RelationRecord(.wasGeneratedBy, subject: model, object: runs[3], attributes: ["step": 2])))
-            events.append(.metric(MetricPoint(run: runs[3], key: "acc", value: 0.3, step: 0, model: model,
-                dataset: MetricDataset(name: "toy", digest: "d1"))))
+            events.append(
+                .metric(
+                    MetricPoint(
+                        run: runs[3], key: "acc", value: 0.3, step: 0, model: model,
+                        dataset: MetricDataset(name: "toy", digest: "d1"))))
             return events
         }
 
@@ -138,7 +151,9 @@ extension StoreConformance {
         #expect(defaultExperiment.number == 0)
         #expect(defaultExperiment.name == "Default")
         #expect(defaultExperiment.artifactLocation == "mlflow-artifacts:/0")
-        #expect(try await store.ensureDefaultExperiment(ExperimentRecord(id: ids.next(), name: "Default")).id == defaultRecord.id)
+        #expect(
+            try await store.ensureDefaultExperiment(ExperimentRecord(id: ids.next(), name: "Default")).id
+                == defaultRecord.id)
         let second = try await store.createExperiment(
             ExperimentRecord(id: ids.next(), name: "second"), tags: [], artifactLocation: "s3://bucket/second")
         #expect(second.number == 2)
@@ -152,7 +167,8 @@ extension StoreConformance {
         #expect(try await store.trackedExperiment(.name("nope")) == nil)
         #expect(try await store.trackedExperiment(.number(99)) == nil)
         let duplicate = await #expect(throws: IngestError.self) {
-            try await store.createExperiment(ExperimentRecord(id: ids.next(), name: "first"), tags: [], artifactLocation: nil)
+            try await store.createExperiment(
+                ExperimentRecord(id: ids.next(), name: "first"), tags: [], artifactLocation: nil)
         }
         #expect(duplicate?.code == .duplicateName)
     }
@@ -170,16 +186,29 @@ extension StoreConformance {
         #expect(renamed.name == "renamed")
         #expect(renamed.number == before.number)
         #expect(renamed.tags.map(\.key) == ["stage", "team"])
-        #expect((renamed.updatedAt ?? .init(microsecondsSinceEpoch: 0)) >= (before.updatedAt ?? .init(microsecondsSinceEpoch: 0)))
+        #expect(
+            (renamed.updatedAt ?? .init(microsecondsSinceEpoch: 0))
+                >= (before.updatedAt ?? .init(microsecondsSinceEpoch: 0)))
 
         // Deleting a run first, then the experiment: restoring the experiment brings back only the runs deleted
         // with it.
-        try await store.ingest([.lifecycle(LifecycleChange(target: world.runs[0], targetType: .run, stage: .deleted, time: TrackingWorld.time(30)))])
-        try await store.ingest([.lifecycle(LifecycleChange(target: world.experiment, targetType: .experiment, stage: .deleted, time: TrackingWorld.time(40)))])
+        try await store.ingest([
+            .lifecycle(
+                LifecycleChange(target: world.runs[0], targetType: .run, stage: .deleted, time: TrackingWorld.time(30)))
+        ])
+        try await store.ingest([
+            .lifecycle(
+                LifecycleChange(
+                    target: world.experiment, targetType: .experiment, stage: .deleted, time: TrackingWorld.time(40)))
+        ])
         #expect(try await store.trackedExperiment(.id(world.experiment))?.lifecycle == .deleted)
         let deletedRuns = try await store.trackedRuns(world.runs)
         #expect(deletedRuns.allSatisfy { $0.lifecycle == .deleted })
-        try await store.ingest([.lifecycle(LifecycleChange(target: world.experiment, targetType: .experiment, stage: .active, time: TrackingWorld.time(50)))])
+        try await store.ingest([
+            .lifecycle(
+                LifecycleChange(
+                    target: world.experiment, targetType: .experiment, stage: .active, time: TrackingWorld.time(50)))
+        ])
         let restored = try await store.trackedRuns(world.runs)
         #expect(restored.map(\.lifecycle) == [.deleted, .active, .active, .active, .active, .active])
         #expect(try await store.trackedExperiment(.id(world.experiment))?.lifecycle == .active)
@@ -219,7 +248,8 @@ extension StoreConformance {
         #expect(try await store.trackedRuns([run]).first?.tags.contains { $0.key == "group" } == false)
         let summary = try await store.ingestCounting([.tagDelete(TagDeletion(target: run, key: "group"))])
         #expect(summary.events == 1)
-        try await store.ingest([.tagDelete(TagDeletion(target: world.experiment, targetType: .experiment, key: "team"))])
+        try await store.ingest([.tagDelete(TagDeletion(target: world.experiment, targetType: .experiment, key: "team"))]
+        )
         #expect(try await store.trackedExperiment(.id(world.experiment))?.tags.isEmpty == true)
         try await expectRefused(
             store, [.tagDelete(TagDeletion(target: world.experiment, targetType: .run, key: "x"))], eventIndex: 0,
@@ -257,9 +287,13 @@ extension StoreConformance {
         ])
         #expect(try await store.trackedRuns([run]).first?.parameters.map(\.key) == ["lr", "new"])
         // No new runs in a deleted experiment.
-        try await store.ingest([.lifecycle(LifecycleChange(target: world.other, targetType: .experiment, stage: .deleted))])
+        try await store.ingest([
+            .lifecycle(LifecycleChange(target: world.other, targetType: .experiment, stage: .deleted))
+        ])
         let refused = await #expect(throws: IngestError.self) {
-            try await store.ingest([.runStart(RunStart(id: otherIDs().next(), experiment: world.other, startedAt: TrackingWorld.time(0)))])
+            try await store.ingest([
+                .runStart(RunStart(id: otherIDs().next(), experiment: world.other, startedAt: TrackingWorld.time(0)))
+            ])
         }
         #expect(refused?.code == .inactiveTarget)
         #expect(refused?.field == "experiment")
@@ -357,8 +391,10 @@ extension StoreConformance {
         #expect(try await names([SearchClause(.metric("acc"), .greater, .number(0.15))]) == ["run-3", "run-2"])
         #expect(try await names([SearchClause(.metric("acc"), .lessOrEqual, .number(0.1))]) == ["run-1", "run-0"])
         #expect(try await names([SearchClause(.metric("acc"), .notEqual, .number(0))]) == ["run-3", "run-2", "run-1"])
-        #expect(try await names([SearchClause(.parameter("lr"), .equal, .string("0.1"))]) == ["run-5", "run-3", "run-1"])
-        #expect(try await names([SearchClause(.parameter("lr"), .notEqual, .string("0.1"))]) == ["run-4", "run-2", "run-0"])
+        #expect(
+            try await names([SearchClause(.parameter("lr"), .equal, .string("0.1"))]) == ["run-5", "run-3", "run-1"])
+        #expect(
+            try await names([SearchClause(.parameter("lr"), .notEqual, .string("0.1"))]) == ["run-4", "run-2", "run-0"])
         #expect(try await names([SearchClause(.parameter("missing"), .isNull, .none)]).count == 6)
         #expect(try await names([SearchClause(.parameter("lr"), .isNotNull, .none)]).count == 6)
         #expect(try await names([SearchClause(.tag("group"), .like, .string("g_"))]).count == 6)
@@ -366,25 +402,37 @@ extension StoreConformance {
         #expect(try await names([SearchClause(.tag("group"), .ilike, .string("G1"))]) == ["run-4", "run-1"])
         #expect(try await names([SearchClause(.attribute(.name), .like, .string("run-[0-2]"))]) == [])
         #expect(try await names([SearchClause(.attribute(.name), .in, .list(["run-1"]))]) == ["run-1"])
-        #expect(try await names([SearchClause(.attribute(.id), .in, .list([world.runs[1].hex, world.runs[4].hex]))]) == ["run-4", "run-1"])
+        #expect(
+            try await names([SearchClause(.attribute(.id), .in, .list([world.runs[1].hex, world.runs[4].hex]))]) == [
+                "run-4", "run-1",
+            ])
         #expect(try await names([SearchClause(.attribute(.id), .notIn, .list([world.runs[1].hex]))]).count == 5)
         #expect(try await names([SearchClause(.attribute(.status), .equal, .string("FINISHED"))]) == ["run-1"])
-        #expect(try await names([SearchClause(.attribute(.user), .equal, .string("ada"))]) == ["run-2", "run-1", "run-0"])
+        #expect(
+            try await names([SearchClause(.attribute(.user), .equal, .string("ada"))]) == ["run-2", "run-1", "run-0"])
         let start = Double(TrackingWorld.time(3).microsecondsSinceEpoch / 1000)
-        #expect(try await names([SearchClause(.attribute(.startTime), .greaterOrEqual, .number(start))]) == ["run-5", "run-4", "run-3"])
+        #expect(
+            try await names([SearchClause(.attribute(.startTime), .greaterOrEqual, .number(start))]) == [
+                "run-5", "run-4", "run-3",
+            ])
         #expect(try await names([SearchClause(.attribute(.endTime), .greater, .number(0))]) == ["run-1"])
         #expect(
-            try await names([SearchClause(.attribute(.artifactURI), .equal, .string("mlflow-artifacts:/1/\(world.runs[0].hex)/artifacts"))])
+            try await names([
+                SearchClause(
+                    .attribute(.artifactURI), .equal, .string("mlflow-artifacts:/1/\(world.runs[0].hex)/artifacts"))
+            ])
                 == ["run-0"])
         #expect(try await names([SearchClause(.dataset(.name), .equal, .string("toy"))]) == ["run-2"])
         #expect(try await names([SearchClause(.dataset(.digest), .in, .list(["d1", "d2"]))]) == ["run-2"])
         #expect(try await names([SearchClause(.dataset(.context), .equal, .string("training"))]) == ["run-2"])
         #expect(
             try await names([
-                SearchClause(.metric("acc"), .greater, .number(0)), SearchClause(.parameter("lr"), .equal, .string("0.01")),
+                SearchClause(.metric("acc"), .greater, .number(0)),
+                SearchClause(.parameter("lr"), .equal, .string("0.01")),
             ]) == ["run-2"])
         await expectStoreError(.invalidQuery) {
-            try await store.searchRuns(RunSearch(experiments: [1], filter: [SearchClause(.attribute(.modelType), .equal, .string("x"))]))
+            try await store.searchRuns(
+                RunSearch(experiments: [1], filter: [SearchClause(.attribute(.modelType), .equal, .string("x"))]))
         }
         await expectStoreError(.invalidQuery) { try await store.searchRuns(RunSearch(experiments: [1], limit: 0)) }
     }
@@ -396,7 +444,8 @@ extension StoreConformance {
             try await searchNames(store, RunSearch(experiments: [1], orderBy: order, lifecycle: lifecycle))
         }
         // acc: r0 0, r1 .1, r2 .2, r3 .3, r4 NaN, r5 missing.
-        #expect(try await names([SearchOrder(.metric("acc"))]) == ["run-0", "run-1", "run-2", "run-3", "run-4", "run-5"])
+        #expect(
+            try await names([SearchOrder(.metric("acc"))]) == ["run-0", "run-1", "run-2", "run-3", "run-4", "run-5"])
         #expect(
             try await names([SearchOrder(.metric("acc"), ascending: false)])
                 == ["run-3", "run-2", "run-1", "run-0", "run-4", "run-5"])
@@ -405,7 +454,8 @@ extension StoreConformance {
                 == ["run-1", "run-3", "run-5", "run-0", "run-2", "run-4"])
         #expect(try await names([SearchOrder(.attribute(.startTime))]).first == "run-0")
         #expect(try await names([SearchOrder(.attribute(.endTime), ascending: false)]).first == "run-1")
-        #expect(try await names([SearchOrder(.tag("group")), SearchOrder(.attribute(.id))]).prefix(2) == ["run-0", "run-3"])
+        #expect(
+            try await names([SearchOrder(.tag("group")), SearchOrder(.attribute(.id))]).prefix(2) == ["run-0", "run-3"])
         // Pages.
         var seen: [String] = []
         var offset = 0
@@ -432,24 +482,49 @@ extension StoreConformance {
             try await store.searchExperiments(search).items.map(\.name)
         }
         #expect(try await names(ExperimentSearch()) == ["elsewhere", "world", "Default"])
-        #expect(try await names(ExperimentSearch(orderBy: [SearchOrder(.attribute(.name))])) == ["Default", "elsewhere", "world"])
-        #expect(try await names(ExperimentSearch(orderBy: [SearchOrder(.attribute(.id), ascending: false)])) == ["elsewhere", "world", "Default"])
-        #expect(try await names(ExperimentSearch(filter: [SearchClause(.attribute(.name), .like, .string("w%"))])) == ["world"])
-        #expect(try await names(ExperimentSearch(filter: [SearchClause(.tag("team"), .equal, .string("vision"))])) == ["world"])
-        #expect(try await names(ExperimentSearch(filter: [SearchClause(.tag("team"), .isNull, .none)])) == ["elsewhere", "Default"])
-        #expect(try await names(ExperimentSearch(filter: [SearchClause(.attribute(.id), .in, .list(["0", "2"]))])) == ["elsewhere", "Default"])
+        #expect(
+            try await names(ExperimentSearch(orderBy: [SearchOrder(.attribute(.name))])) == [
+                "Default", "elsewhere", "world",
+            ])
+        #expect(
+            try await names(ExperimentSearch(orderBy: [SearchOrder(.attribute(.id), ascending: false)])) == [
+                "elsewhere", "world", "Default",
+            ])
+        #expect(
+            try await names(ExperimentSearch(filter: [SearchClause(.attribute(.name), .like, .string("w%"))])) == [
+                "world"
+            ])
+        #expect(
+            try await names(ExperimentSearch(filter: [SearchClause(.tag("team"), .equal, .string("vision"))])) == [
+                "world"
+            ])
+        #expect(
+            try await names(ExperimentSearch(filter: [SearchClause(.tag("team"), .isNull, .none)])) == [
+                "elsewhere", "Default",
+            ])
+        #expect(
+            try await names(ExperimentSearch(filter: [SearchClause(.attribute(.id), .in, .list(["0", "2"]))])) == [
+                "elsewhere", "Default",
+            ])
         let created = Double(TrackingWorld.time(-7).microsecondsSinceEpoch / 1000)
-        #expect(try await names(ExperimentSearch(filter: [SearchClause(.attribute(.creationTime), .greater, .number(created))])) == ["elsewhere"])
+        #expect(
+            try await names(
+                ExperimentSearch(filter: [SearchClause(.attribute(.creationTime), .greater, .number(created))])) == [
+                    "elsewhere"
+                ])
         let page = try await store.searchExperiments(ExperimentSearch(limit: 2))
         #expect(page.items.count == 2)
         #expect(page.hasMore)
         #expect(try await names(ExperimentSearch(limit: 2, offset: 2)) == ["Default"])
-        try await store.ingest([.lifecycle(LifecycleChange(target: world.other, targetType: .experiment, stage: .deleted))])
+        try await store.ingest([
+            .lifecycle(LifecycleChange(target: world.other, targetType: .experiment, stage: .deleted))
+        ])
         #expect(try await names(ExperimentSearch()) == ["world", "Default"])
         #expect(try await names(ExperimentSearch(lifecycle: .deletedOnly)) == ["elsewhere"])
         #expect(try await names(ExperimentSearch(lifecycle: .all)).count == 3)
         await expectStoreError(.invalidQuery) {
-            try await store.searchExperiments(ExperimentSearch(filter: [SearchClause(.metric("acc"), .greater, .number(1))]))
+            try await store.searchExperiments(
+                ExperimentSearch(filter: [SearchClause(.metric("acc"), .greater, .number(1))]))
         }
     }
 
@@ -463,7 +538,9 @@ extension StoreConformance {
         #expect(model.sourceRun == world.runs[3])
         #expect(
             model.metrics == [
-                TrackedModelMetric(key: "acc", value: 0.3, step: 0, time: nil, run: world.runs[3], dataset: MetricDataset(name: "toy", digest: "d1"))
+                TrackedModelMetric(
+                    key: "acc", value: 0.3, step: 0, time: nil, run: world.runs[3],
+                    dataset: MetricDataset(name: "toy", digest: "d1"))
             ])
         #expect(model.entity.attributes[TrackedModel.Attribute.status] == "LOGGED_MODEL_READY")
         #expect(try await store.trackedModel(otherIDs().next()) == nil)
@@ -478,12 +555,13 @@ extension StoreConformance {
         #expect(try await ids([SearchClause(.attribute(.name), .equal, .string("model"))]) == [world.model])
         #expect(try await ids([SearchClause(.attribute(.name), .equal, .string("other"))]) == [])
         #expect(try await ids([SearchClause(.attribute(.id), .equal, .string(world.model.hex))]) == [world.model])
-        #expect(try await ids([SearchClause(.attribute(.sourceRun), .equal, .string(world.runs[3].hex))]) == [world.model])
-        #expect(try await ids([SearchClause(.attribute(.status), .equal, .string("LOGGED_MODEL_READY"))]) == [world.model])
+        #expect(
+            try await ids([SearchClause(.attribute(.sourceRun), .equal, .string(world.runs[3].hex))]) == [world.model])
+        #expect(
+            try await ids([SearchClause(.attribute(.status), .equal, .string("LOGGED_MODEL_READY"))]) == [world.model])
         #expect(try await ids([SearchClause(.parameter("C"), .equal, .string("0.5"))]) == [world.model])
         #expect(try await ids([SearchClause(.tag("k"), .equal, .string("other"))]) == [])
         #expect(try await ids([SearchClause(.metric("acc"), .greater, .number(0.2))]) == [world.model])
         #expect(try await ids([SearchClause(.metric("acc"), .greater, .number(0.5))]) == [])
     }
 }
-

@@ -27,8 +27,14 @@ struct SearchGrammarTests {
 
     @Test("the conformance cases MLflow accepts")
     func accepted() throws {
-        #expect(try parse("metrics.`my-metric` >= 1e-3") == [SearchClause(.metric("my-metric"), .greaterOrEqual, .number(0.001))])
-        #expect(try parse("tags.\"mlflow.runName\" LIKE 'par%'") == [SearchClause(.tag("mlflow.runName"), .like, .string("par%"))])
+        #expect(
+            try parse("metrics.`my-metric` >= 1e-3") == [
+                SearchClause(.metric("my-metric"), .greaterOrEqual, .number(0.001))
+            ])
+        #expect(
+            try parse("tags.\"mlflow.runName\" LIKE 'par%'") == [
+                SearchClause(.tag("mlflow.runName"), .like, .string("par%"))
+            ])
         #expect(try parse("params.lr = \"0.01\"") == [SearchClause(.parameter("lr"), .equal, .string("0.01"))])
         #expect(
             try parse("attr.status != 'FAILED' and created > 1700000000000")
@@ -36,7 +42,10 @@ struct SearchGrammarTests {
                     SearchClause(.attribute(.status), .notEqual, .string("FAILED")),
                     SearchClause(.attribute(.startTime), .greater, .number(1_700_000_000_000)),
                 ])
-        #expect(try parse("datasets.context = 'training'") == [SearchClause(.dataset(.context), .equal, .string("training"))])
+        #expect(
+            try parse("datasets.context = 'training'") == [
+                SearchClause(.dataset(.context), .equal, .string("training"))
+            ])
         #expect(
             try parse("tags.`mlflow.user` IS NOT NULL and params.lr IS NULL")
                 == [
@@ -81,13 +90,16 @@ struct SearchGrammarTests {
         #expect(refusal("(metrics.acc > 1)") == "Invalid clause(s) in filter string: '('")
         #expect(refusal("metrics.acc = 'x'") == "Expected numeric value type for metric. Found 'x'")
         #expect(
-            refusal("params.lr = 0.01") == "Expected a quoted string value for parameter (e.g. 'my-value'). Got value 0.01")
+            refusal("params.lr = 0.01")
+                == "Expected a quoted string value for parameter (e.g. 'my-value'). Got value 0.01")
         #expect(
             refusal("attributes.run_name IN ('a')")
                 == "Only ['run_id'] attributes support comparison with a list of quoted string values.")
         #expect(refusal("tags.t IN ('a','b')")?.hasPrefix("Invalid comparator 'IN'") == true)
         #expect(refusal("metrics.acc >>> 1")?.hasPrefix("Invalid comparator '>>>' not one of '{") == true)
-        #expect(refusal("created > 'yesterday'") == "Expected numeric value type for numeric attribute: created. Found 'yesterday'")
+        #expect(
+            refusal("created > 'yesterday'")
+                == "Expected numeric value type for numeric attribute: created. Found 'yesterday'")
         #expect(refusal("status = FINISHED") == "Expected a quoted string value for attributes. Got value FINISHED")
         #expect(refusal("bogus.key = 'x'")?.hasPrefix("Invalid entity type 'bogus'") == true)
         #expect(refusal("attributes.color = 'x'")?.hasPrefix("Invalid attribute key 'color' specified.") == true)
@@ -104,7 +116,8 @@ struct SearchGrammarTests {
 
     @Test("experiment searches know experiment attributes and tags only")
     func experiments() throws {
-        #expect(try parse("name LIKE 'exp%'", .experiments)[0] == SearchClause(.attribute(.name), .like, .string("exp%")))
+        #expect(
+            try parse("name LIKE 'exp%'", .experiments)[0] == SearchClause(.attribute(.name), .like, .string("exp%")))
         #expect(try parse("experiment_id IN ('1', '2')", .experiments)[0].value == .list(["1", "2"]))
         #expect(try parse("creation_time > 5 and tags.team = 'x'", .experiments).count == 2)
         #expect(refusal("metrics.a > 1", .experiments)?.hasPrefix("Invalid entity type 'metrics'") == true)
@@ -113,7 +126,8 @@ struct SearchGrammarTests {
 
     @Test("logged-model searches know model attributes, metrics, params and tags")
     func loggedModels() throws {
-        #expect(try parse("name = 'model'", .loggedModels)[0] == SearchClause(.attribute(.name), .equal, .string("model")))
+        #expect(
+            try parse("name = 'model'", .loggedModels)[0] == SearchClause(.attribute(.name), .equal, .string("model")))
         #expect(try parse("source_run_id = 'abc'", .loggedModels)[0].key == .attribute(.sourceRun))
         #expect(try parse("creation_timestamp > 1", .loggedModels)[0].key == .attribute(.creationTime))
         #expect(try parse("metrics.acc > 0.5 AND params.C = '1'", .loggedModels).count == 2)
@@ -129,7 +143,10 @@ struct SearchGrammarTests {
                     SearchOrder(.metric("acc"), ascending: false), SearchOrder(.parameter("lr"), ascending: true),
                     SearchOrder(.attribute(.startTime), ascending: true),
                 ])
-        #expect(try SearchGrammar.orderBy(["tags.`mlflow.runName`"], dialect: .runs) == [SearchOrder(.tag("mlflow.runName"))])
+        #expect(
+            try SearchGrammar.orderBy(["tags.`mlflow.runName`"], dialect: .runs) == [
+                SearchOrder(.tag("mlflow.runName"))
+            ])
         #expect(try SearchGrammar.orderBy(["creation_time DESC"], dialect: .experiments)[0].ascending == false)
         func orderRefusal(_ items: [String], _ dialect: SearchDialect = .runs) -> String? {
             do {
@@ -139,9 +156,12 @@ struct SearchGrammarTests {
                 return error.message
             }
         }
-        #expect(orderRefusal(["metrics.acc DESC, params.lr"]) == "Invalid order_by clause 'metrics.acc DESC, params.lr'. Could not be parsed.")
+        #expect(
+            orderRefusal(["metrics.acc DESC, params.lr"])
+                == "Invalid order_by clause 'metrics.acc DESC, params.lr'. Could not be parsed.")
         #expect(orderRefusal(["metrics.acc", "metrics.acc DESC"])?.contains("duplicate") == true)
-        #expect(orderRefusal(["metrics.acc sideways"]) == "Invalid ordering key in order_by clause 'metrics.acc sideways'.")
+        #expect(
+            orderRefusal(["metrics.acc sideways"]) == "Invalid ordering key in order_by clause 'metrics.acc sideways'.")
         #expect(orderRefusal(["datasets.name"]) != nil)
         #expect(orderRefusal([""]) != nil)
     }

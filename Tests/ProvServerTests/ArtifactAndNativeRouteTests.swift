@@ -23,7 +23,9 @@ struct ArtifactAndNativeRouteTests {
             try await client.execute(uri: "\(base)/notes.txt", method: .put, body: ByteBuffer(string: content)) {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "\(base)/sub%20dir/data.bin", method: .put, body: ByteBuffer(bytes: [0, 1, 2])) {
+            try await client.execute(
+                uri: "\(base)/sub%20dir/data.bin", method: .put, body: ByteBuffer(bytes: [0, 1, 2])
+            ) {
                 #expect($0.status == .ok)
             }
             let listing = try await client.ok(.get, "/api/2.0/mlflow-artifacts/artifacts?path=0%2F\(run)%2Fartifacts")
@@ -31,7 +33,9 @@ struct ArtifactAndNativeRouteTests {
             #expect(files.map { $0["path"] as? String } == ["notes.txt", "sub dir"])
             #expect(files[0]["file_size"] as? Int == content.utf8.count)
             #expect(files[1]["is_dir"] as? Bool == true && files[1]["file_size"] == nil)
-            #expect(try await client.ok(.get, "/api/2.0/mlflow-artifacts/artifacts?path=0/\(run)/artifacts/notes.txt").isEmpty)
+            #expect(
+                try await client.ok(.get, "/api/2.0/mlflow-artifacts/artifacts?path=0/\(run)/artifacts/notes.txt")
+                    .isEmpty)
             #expect(try await client.ok(.get, "/api/2.0/mlflow-artifacts/artifacts?path=0/nothing").isEmpty)
             try await client.execute(uri: "\(base)/notes.txt", method: .get) { response in
                 #expect(response.status == .ok)
@@ -40,7 +44,9 @@ struct ArtifactAndNativeRouteTests {
             }
             try await client.fails(.get, "\(base)/sub%20dir", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             try await client.fails(.get, "\(base)/missing.txt", status: .notFound, code: "RESOURCE_DOES_NOT_EXIST")
-            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("0/\(run)/artifacts/sub dir/data.bin").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: root.appendingPathComponent("0/\(run)/artifacts/sub dir/data.bin").path))
 
             let detail = try await runDetail(store, run)
             let generated = detail.relations.filter { $0.kind == .wasGeneratedBy }.map(\.other)
@@ -166,19 +172,26 @@ struct ArtifactAndNativeRouteTests {
             #expect(refused["line"] as? Int == 2)
             let detail = try await runDetail(store, run)
             #expect(detail.parameters.map(\.key) == ["learning_rate"])
-            try await client.fails(.post, "/api/provkit/v1/events", "\n\n", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
+            try await client.fails(
+                .post, "/api/provkit/v1/events", "\n\n", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
 
             let (runsStatus, _) = try await client.json(.get, "/api/provkit/v1/runs?param=learning_rate%3E0.05")
             #expect(runsStatus == .ok)
-            try await client.execute(uri: "/api/provkit/v1/runs?param=learning_rate%3E0.05&status=running", method: .get) {
-                let runs = try JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [[String: Any]]
+            try await client.execute(
+                uri: "/api/provkit/v1/runs?param=learning_rate%3E0.05&status=running", method: .get
+            ) {
+                let runs =
+                    try JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [[String: Any]]
                 #expect(runs?.map { $0["id"] as? String } == [run])
             }
-            try await client.fails(.get, "/api/provkit/v1/runs?param=nonsense", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
-            try await client.fails(.get, "/api/provkit/v1/runs?status=sleeping", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
+            try await client.fails(
+                .get, "/api/provkit/v1/runs?param=nonsense", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
+            try await client.fails(
+                .get, "/api/provkit/v1/runs?status=sleeping", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             let runDetail = try await client.ok(.get, "/api/provkit/v1/runs/\(run.prefix(29))")
             #expect(member(runDetail, "run.name") as? String == "net-1")
-            try await client.fails(.get, "/api/provkit/v1/runs/\(model)", status: .notFound, code: "RESOURCE_DOES_NOT_EXIST")
+            try await client.fails(
+                .get, "/api/provkit/v1/runs/\(model)", status: .notFound, code: "RESOURCE_DOES_NOT_EXIST")
             let lineage = try await client.ok(.get, "/api/provkit/v1/lineage/\(model)?direction=up&depth=3")
             #expect((lineage["nodes"] as? [[String: Any]])?.count == 2)
             try await client.fails(

@@ -93,7 +93,8 @@ struct MLflowRouteTests {
             #expect(member(updated, "run_info.status") as? String == "FINISHED")
             #expect(member(updated, "run_info.run_name") as? String == "final")
             #expect(member(updated, "run_info.end_time") as? Int == 1_750_000_005_000)
-            _ = try await client.ok(.post, "/api/2.0/mlflow/runs/set-tag", #"{"run_id":"\#(id)","key":"a","value":"b"}"#)
+            _ = try await client.ok(
+                .post, "/api/2.0/mlflow/runs/set-tag", #"{"run_id":"\#(id)","key":"a","value":"b"}"#)
             _ = try await client.ok(.post, "/api/2.0/mlflow/runs/delete-tag", #"{"run_id":"\#(id)","key":"a"}"#)
             try await client.fails(
                 .post, "/api/2.0/mlflow/runs/delete-tag", #"{"run_id":"\#(id)","key":"a"}"#, status: .notFound,
@@ -105,7 +106,8 @@ struct MLflowRouteTests {
                 .post, "/api/2.0/mlflow/runs/log-parameter", #"{"run_id":"\#(id)","key":"k","value":"v"}"#,
                 status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             _ = try await client.ok(.post, "/api/2.0/mlflow/runs/restore", #"{"run_id":"\#(id)"}"#)
-            _ = try await client.ok(.post, "/api/2.0/mlflow/runs/log-parameter", #"{"run_id":"\#(id)","key":"k","value":"v"}"#)
+            _ = try await client.ok(
+                .post, "/api/2.0/mlflow/runs/log-parameter", #"{"run_id":"\#(id)","key":"k","value":"v"}"#)
 
             try await client.fails(
                 .post, "/api/2.0/mlflow/runs/create",
@@ -176,7 +178,8 @@ struct MLflowRouteTests {
                 .post, "/api/2.0/mlflow/runs/log-parameter", #"{"run_id":"\#(id)","key":"lr","value":"0.1"}"#,
                 status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             try await client.fails(
-                .post, "/api/2.0/mlflow/runs/log-metric", #"{"run_id":"\#(id)","key":"x","value":"high","timestamp":1}"#,
+                .post, "/api/2.0/mlflow/runs/log-metric",
+                #"{"run_id":"\#(id)","key":"x","value":"high","timestamp":1}"#,
                 status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             try await client.fails(
                 .post, "/api/2.0/mlflow/runs/log-metric", #"{"run_id":"\#(id)","key":"x","timestamp":1}"#,
@@ -220,7 +223,8 @@ struct MLflowRouteTests {
                 .post, "/api/2.0/mlflow/runs/search", #"{"experiment_ids":["0"],"filter":"params.lr = 'none'"}"#)
             #expect(empty["runs"] == nil)
             let message = try await client.fails(
-                .post, "/api/2.0/mlflow/runs/search", #"{"experiment_ids":["0"],"filter":"metrics.acc > 1 OR params.x = 'y'"}"#,
+                .post, "/api/2.0/mlflow/runs/search",
+                #"{"experiment_ids":["0"],"filter":"metrics.acc > 1 OR params.x = 'y'"}"#,
                 status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             #expect(message == "Invalid clause(s) in filter string: 'OR'")
             try await client.fails(
@@ -255,15 +259,19 @@ struct MLflowRouteTests {
             let model = try #require(member(created, "model.info.model_id") as? String)
             #expect(model.hasPrefix("m-"))
             #expect(member(created, "model.info.status") as? String == "LOGGED_MODEL_PENDING")
-            #expect(member(created, "model.info.artifact_uri") as? String == "mlflow-artifacts:/0/models/\(model)/artifacts")
+            #expect(
+                member(created, "model.info.artifact_uri") as? String == "mlflow-artifacts:/0/models/\(model)/artifacts"
+            )
             _ = try await client.ok(
-                .post, "/api/2.0/mlflow/runs/outputs", #"{"run_id":"\#(run)","models":[{"model_id":"\#(model)","step":0}]}"#)
+                .post, "/api/2.0/mlflow/runs/outputs",
+                #"{"run_id":"\#(run)","models":[{"model_id":"\#(model)","step":0}]}"#)
             _ = try await client.ok(
                 .post, "/api/2.0/mlflow/runs/log-batch",
                 #"{"run_id":"\#(run)","metrics":[{"key":"acc","value":0.9,"timestamp":5,"step":0,"model_id":"\#(model)","dataset_name":"toy","dataset_digest":"a5357541"}]}"#
             )
             let finalized = try await client.ok(
-                .patch, "/api/2.0/mlflow/logged-models/\(model)", #"{"model_id":"\#(model)","status":"LOGGED_MODEL_READY"}"#)
+                .patch, "/api/2.0/mlflow/logged-models/\(model)",
+                #"{"model_id":"\#(model)","status":"LOGGED_MODEL_READY"}"#)
             #expect(member(finalized, "model.info.status") as? String == "LOGGED_MODEL_READY")
             let got = try await client.ok(.get, "/api/2.0/mlflow/logged-models/\(model)")
             #expect(member(got, "model.info.source_run_id") as? String == run)
@@ -293,7 +301,10 @@ struct MLflowRouteTests {
 
             // The provenance: the run used the dataset and generated the model; the model is the experiment's.
             let detail = try await runDetail(store, run)
-            #expect(detail.relations.contains { $0.kind == .used && $0.other.kind == "dataset" && $0.other.location == "file:///d.csv" })
+            #expect(
+                detail.relations.contains {
+                    $0.kind == .used && $0.other.kind == "dataset" && $0.other.location == "file:///d.csv"
+                })
             #expect(detail.relations.contains { $0.kind == .wasGeneratedBy && $0.other.kind == "model" })
         }
     }
@@ -305,7 +316,8 @@ struct MLflowRouteTests {
             let run = try await client.createRun()
             try await client.fails(.get, "/api/2.0/mlflow/nothing/here", status: .notFound, code: "ENDPOINT_NOT_FOUND")
             try await client.fails(
-                .post, "/api/2.0/mlflow/runs/log-metric", "{broken", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
+                .post, "/api/2.0/mlflow/runs/log-metric", "{broken", status: .badRequest,
+                code: "INVALID_PARAMETER_VALUE")
             try await client.fails(
                 .post, "/api/2.0/mlflow/runs/log-metric", "[1,2]", status: .badRequest, code: "INVALID_PARAMETER_VALUE")
             let message = try await client.fails(

@@ -47,13 +47,17 @@ extension TestClientProtocol {
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
             let text = String(buffer: response.body)
-            let object = text.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+            let object =
+                text.isEmpty ? [:] : (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
             return (response.status, object ?? ["unparsed": text])
         }
     }
 
     /// Sends a request that must succeed and returns its JSON answer.
-    func ok(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    func ok(
+        _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    )
         async throws -> [String: Any]
     {
         let (status, answer) = try await json(method, uri, body)
@@ -80,7 +84,8 @@ extension TestClientProtocol {
         let nameField = name.map { ",\"run_name\":\"\($0)\"" } ?? ""
         let answer = try await ok(
             .post, "/api/2.0/mlflow/runs/create",
-            #"{"experiment_id":"\#(experiment)","user_id":"ada","start_time":1750000000000,"tags":\#(tags)\#(nameField)}"#)
+            #"{"experiment_id":"\#(experiment)","user_id":"ada","start_time":1750000000000,"tags":\#(tags)\#(nameField)}"#
+        )
         let run = answer["run"] as? [String: Any]
         let info = run?["info"] as? [String: Any]
         return info?["run_id"] as? String ?? ""

@@ -95,18 +95,21 @@ struct ServeCommand: AsyncParsableCommand {
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(host)
         if !loopback && configuration.authToken == nil {
             FileHandle.standardError.write(
-                Data("Warning: listening on \(host) without --auth-token: anyone who can reach it can read and write the store.\n".utf8))
+                Data(
+                    "Warning: listening on \(host) without --auth-token: anyone who can reach it can read and write the store.\n"
+                        .utf8))
         }
         let logger = Logger(label: "provkit.server")
         let protected = configuration.authToken != nil
         let application = buildApplication(
             configuration: configuration, store: store, logger: logger,
             onServerRunning: { (url: String) in
-            // Written straight to the file descriptor: scripts wait for this line, so it must not sit in a buffer.
-            let line = "provkit serve: listening on \(url)  (store \(storeFile), artifacts \(root)"
-                + (protected ? ", token required)\n" : ")\n")
-            FileHandle.standardOutput.write(Data(line.utf8))
-        })
+                // Written straight to the file descriptor: scripts wait for this line, so it must not sit in a buffer.
+                let line =
+                    "provkit serve: listening on \(url)  (store \(storeFile), artifacts \(root)"
+                    + (protected ? ", token required)\n" : ")\n")
+                FileHandle.standardOutput.write(Data(line.utf8))
+            })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -43,7 +43,8 @@ struct ArtifactPath: Sendable, Hashable {
                 throw APIError.invalid("Invalid path: '\(raw)' has an empty component (a doubled or trailing '/')")
             }
             if part == "." || part == ".." {
-                throw APIError.invalid("Invalid path: '\(raw)' contains '\(part)'; artifact paths cannot leave their root")
+                throw APIError.invalid(
+                    "Invalid path: '\(raw)' contains '\(part)'; artifact paths cannot leave their root")
             }
         }
         components = parts
@@ -154,7 +155,8 @@ struct ArtifactController<Context: RequestContext>: Sendable {
         let url = try fileURL(path)
         let limit = dependencies.configuration.maxArtifactBytes
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit {
-            throw APIError(.contentTooLarge, "BAD_REQUEST", "The artifact is larger than the server's limit of \(limit) bytes.")
+            throw APIError(
+                .contentTooLarge, "BAD_REQUEST", "The artifact is larger than the server's limit of \(limit) bytes.")
         }
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -191,7 +193,8 @@ struct ArtifactController<Context: RequestContext>: Sendable {
             }
             // rename(2) replaces an older file of the same name atomically.
             guard rename(temporary.path, url.path) == 0 else {
-                throw APIError(.internalServerError, "INTERNAL_ERROR", "Cannot move the upload into place (errno \(errno))")
+                throw APIError(
+                    .internalServerError, "INTERNAL_ERROR", "Cannot move the upload into place (errno \(errno))")
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

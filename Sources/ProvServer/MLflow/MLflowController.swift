@@ -108,7 +108,9 @@ struct MLflowController<Context: RequestContext>: Sendable {
         for (index, tag) in (body.tags ?? []).enumerated() {
             let key = try MLflowValidation.key(tag.key, field: "tags[\(index)].key")
             tags.append(
-                TagRecord(target: id, targetType: .experiment, key: key, value: try MLflowValidation.tagValue(tag.value, key: key)))
+                TagRecord(
+                    target: id, targetType: .experiment, key: key,
+                    value: try MLflowValidation.tagValue(tag.value, key: key)))
         }
         let location = body.artifact_location.flatMap { $0.isEmpty ? nil : $0 }
         let created = try await store.createExperiment(record, tags: tags, artifactLocation: location)
@@ -168,7 +170,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let body = try await request.decodeJSON(ExperimentIDRequest.self, limit: limit)
         let number = try MLflowValidation.experimentNumber(body.experiment_id)
         if number == 0, stage == .deleted {
-            throw APIError.invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.")
+            throw APIError.invalid(
+                "Cannot delete the default experiment '0'. This is an internally reserved experiment.")
         }
         let experiment = try await experiment(number)
         try await dependencies.write([
@@ -210,7 +213,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let givenName = body.run_name.flatMap { $0.isEmpty ? nil : $0 }
         if let givenName, let tagName, givenName != tagName {
             throw APIError.invalid(
-                "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='\(givenName)', mlflow.runName='\(tagName)').")
+                "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='\(givenName)', mlflow.runName='\(tagName)')."
+            )
         }
         var generator = SystemRandomNumberGenerator()
         let name = givenName ?? tagName ?? RunNames.random(using: &generator)
@@ -220,7 +224,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let started = body.start_time.map { ProvTime(unixMilliseconds: $0.value) } ?? now
         // Nesting is a tag in MLflow; it becomes the run's parent when that run is here.
         var parent: ProvID? = nil
-        if let parentText = tags.last(where: { $0.0 == "mlflow.parentRunId" })?.1, let parentID = ProvID(hex: parentText),
+        if let parentText = tags.last(where: { $0.0 == "mlflow.parentRunId" })?.1,
+            let parentID = ProvID(hex: parentText),
             try await store.node(parentID)?.type == .run
         {
             parent = parentID
@@ -234,7 +239,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         events.append(
             .runStart(RunStart(id: id, experiment: experiment.id, parent: parent, name: name, startedAt: started)))
         if let userAgent {
-            events.append(.relation(RelationRecord(.wasAssociatedWith, subject: id, object: userAgent.id, time: started)))
+            events.append(
+                .relation(RelationRecord(.wasAssociatedWith, subject: id, object: userAgent.id, time: started)))
         }
         if let clientAgent {
             events.append(
@@ -276,7 +282,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         if let text = body.status, !text.isEmpty {
             guard let parsed = MLflowMapping.status(named: text) else {
                 throw APIError.invalid(
-                    "Invalid value '\(text)' for parameter 'status': expected RUNNING, SCHEDULED, FINISHED, FAILED or KILLED")
+                    "Invalid value '\(text)' for parameter 'status': expected RUNNING, SCHEDULED, FINISHED, FAILED or KILLED"
+                )
             }
             status = parsed
         }
@@ -361,7 +368,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let id = try MLflowValidation.runID(body)
         let key = try MLflowValidation.key(body.key)
         try await dependencies.write([
-            .parameter(ParameterRecord(run: id, key: key, value: try MLflowValidation.parameterValue(body.value, key: key)))
+            .parameter(
+                ParameterRecord(run: id, key: key, value: try MLflowValidation.parameterValue(body.value, key: key)))
         ])
         return try JSONBody.response(EmptyResponse())
     }
@@ -372,7 +380,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let metrics = body.metrics ?? []
         let params = body.params ?? []
         let tags = body.tags ?? []
-        guard metrics.count <= MLflowValidation.maximumBatchMetrics, params.count <= MLflowValidation.maximumBatchParameters,
+        guard metrics.count <= MLflowValidation.maximumBatchMetrics,
+            params.count <= MLflowValidation.maximumBatchParameters,
             tags.count <= MLflowValidation.maximumBatchTags,
             metrics.count + params.count + tags.count <= MLflowValidation.maximumBatchEntries
         else {
@@ -441,7 +450,9 @@ struct MLflowController<Context: RequestContext>: Sendable {
             guard let step = output.step?.value else { throw APIError.missing("models[\(index)].step") }
             events.append(
                 .relation(
-                    RelationRecord(.wasGeneratedBy, subject: modelID, object: id, time: now, attributes: ["step": .number(Double(step))])))
+                    RelationRecord(
+                        .wasGeneratedBy, subject: modelID, object: id, time: now,
+                        attributes: ["step": .number(Double(step))])))
         }
         if events.isEmpty {
             _ = try await run(id)
@@ -521,7 +532,9 @@ struct MLflowController<Context: RequestContext>: Sendable {
         if !tags.isEmpty { attributes[TrackedModel.Attribute.tags] = .object(tags) }
         let location = "\(experiment.artifactLocation)/models/\(MLflowMapping.modelIDText(id))/artifacts"
         var events: [ProvEvent] = [
-            .entity(EntityRecord(id: id, kind: .model, name: name, location: location, createdAt: now, attributes: attributes)),
+            .entity(
+                EntityRecord(
+                    id: id, kind: .model, name: name, location: location, createdAt: now, attributes: attributes)),
             .relation(RelationRecord(.hadMember, subject: experiment.id, object: id, time: now)),
         ]
         if let runText = body.source_run_id, !runText.isEmpty {
@@ -554,7 +567,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
     }
 
     func getLoggedModel(_ request: Request, context: Context) async throws -> Response {
-        try JSONBody.response(LoggedModelResponse(model: MLflowMapping.loggedModel(try await model(try modelID(context)))))
+        try JSONBody.response(
+            LoggedModelResponse(model: MLflowMapping.loggedModel(try await model(try modelID(context)))))
     }
 
     func finalizeLoggedModel(_ request: Request, context: Context) async throws -> Response {
@@ -563,7 +577,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         guard let status = body.status, !status.isEmpty else { throw APIError.missing("status") }
         let valid = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"]
         guard valid.contains(status) else {
-            throw APIError.invalid("Invalid value '\(status)' for parameter 'status': expected one of \(valid.joined(separator: ", "))")
+            throw APIError.invalid(
+                "Invalid value '\(status)' for parameter 'status': expected one of \(valid.joined(separator: ", "))")
         }
         try await updateModel(id) { attributes in
             attributes[TrackedModel.Attribute.status] = .string(status)
@@ -605,14 +620,18 @@ struct MLflowController<Context: RequestContext>: Sendable {
         // Model ids are `m-<hex>` to clients and plain ids in the store.
         for index in filter.indices where filter[index].key == .attribute(.id) {
             switch filter[index].value {
-            case .string(let text): filter[index].value = .string(text.hasPrefix("m-") ? String(text.dropFirst(2)) : text)
-            case .list(let texts): filter[index].value = .list(texts.map { $0.hasPrefix("m-") ? String($0.dropFirst(2)) : $0 })
+            case .string(let text):
+                filter[index].value = .string(text.hasPrefix("m-") ? String(text.dropFirst(2)) : text)
+            case .list(let texts):
+                filter[index].value = .list(texts.map { $0.hasPrefix("m-") ? String($0.dropFirst(2)) : $0 })
             default: break
             }
         }
         var orders: [SearchOrder] = []
         for (index, order) in (body.order_by ?? []).enumerated() {
-            guard let field = order.field_name, !field.isEmpty else { throw APIError.missing("order_by[\(index)].field_name") }
+            guard let field = order.field_name, !field.isEmpty else {
+                throw APIError.missing("order_by[\(index)].field_name")
+            }
             guard let parsed = try SearchGrammar.orderBy([field], dialect: .loggedModels).first else { continue }
             orders.append(SearchOrder(parsed.key, ascending: order.ascending ?? true))
         }
@@ -643,7 +662,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         guard let requested else { return min(defaultSize, maximum) }
         guard requested >= 1, requested <= Int64(maximum) else {
             throw APIError.invalid(
-                "Invalid value \(requested) for parameter 'max_results' supplied. It must be at most \(maximum) and at least 1.")
+                "Invalid value \(requested) for parameter 'max_results' supplied. It must be at most \(maximum) and at least 1."
+            )
         }
         return Int(requested)
     }

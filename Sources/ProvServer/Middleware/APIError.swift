@@ -31,7 +31,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     /// 400 `INVALID_PARAMETER_VALUE` for a required field that is missing or empty, in MLflow's words.
     static func missing(_ field: String) -> APIError {
-        invalid("Missing value for required parameter '\(field)'. See the API docs for more information about request parameters.")
+        invalid(
+            "Missing value for required parameter '\(field)'. See the API docs for more information about request parameters."
+        )
     }
 
     /// 404 `RESOURCE_DOES_NOT_EXIST`.

@@ -45,7 +45,8 @@ struct NativeController<Context: RequestContext>: Sendable {
             } catch {
                 throw NativeIngestError(
                     line: lineNumber, field: error.field,
-                    apiError: .invalid("line \(lineNumber): \(error.description). Nothing from the request was stored."))
+                    apiError: .invalid("line \(lineNumber): \(error.description). Nothing from the request was stored.")
+                )
             }
         }
         guard !events.isEmpty else {
@@ -83,14 +84,16 @@ struct NativeController<Context: RequestContext>: Sendable {
         for status in query.all("status") {
             guard let parsed = RunStatus(rawValue: status) else {
                 throw APIError.invalid(
-                    "unknown status '\(status)'; expected one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "unknown status '\(status)'; expected one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             filter.statuses.append(parsed)
         }
         for kind in query.all("kind") {
             guard let parsed = RunKind(rawValue: kind) else {
                 throw APIError.invalid(
-                    "unknown kind '\(kind)'; expected one of \(RunKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "unknown kind '\(kind)'; expected one of \(RunKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             filter.kinds.append(parsed)
         }
@@ -123,7 +126,9 @@ struct NativeController<Context: RequestContext>: Sendable {
             throw APIError.invalid("direction must be up, down or both, not '\(directionText)'")
         }
         let depthText = query["depth"] ?? "10"
-        guard let depth = Int(depthText) else { throw APIError.invalid("depth must be a whole number, not '\(depthText)'") }
+        guard let depth = Int(depthText) else {
+            throw APIError.invalid("depth must be a whole number, not '\(depthText)'")
+        }
         return try JSONBody.response(try await store.lineage(of: node.id, direction: direction, depth: depth))
     }
 
@@ -138,9 +143,9 @@ struct NativeController<Context: RequestContext>: Sendable {
         guard let first = matches.first else { throw APIError.notFound("No node matches '\(reference)'") }
         guard matches.count == 1 else {
             throw APIError.invalid(
-                "'\(reference)' matches \(matches.count) nodes; give more of the id (\(matches.prefix(3).map(\.id.hex).joined(separator: ", ")), …)")
+                "'\(reference)' matches \(matches.count) nodes; give more of the id (\(matches.prefix(3).map(\.id.hex).joined(separator: ", ")), …)"
+            )
         }
         return first
     }
 }
-

@@ -46,7 +46,8 @@ enum MLflowMapping {
         guard !name.isEmpty, name.count <= 100 else { return nil }
         var attributes: [String: JSONValue] = [:]
         if parts.count == 2 { attributes["version"] = .string(String(parts[1])) }
-        return AgentRecord(id: derivedID("agent:software", product), kind: .software, name: name, attributes: attributes)
+        return AgentRecord(
+            id: derivedID("agent:software", product), kind: .software, name: name, attributes: attributes)
     }
 
     /// Parses a logged-model id, `m-<32 hex digits>`.
@@ -103,7 +104,8 @@ enum MLflowMapping {
             }
         }
         let outputs = run.outputModels.map { output in
-            ModelOutputOut(model_id: modelIDText(output.entity.id), step: Int64(output.attributes["step"]?.numberValue ?? 0))
+            ModelOutputOut(
+                model_id: modelIDText(output.entity.id), step: Int64(output.attributes["step"]?.numberValue ?? 0))
         }
         return RunOut(
             info: runInfo(run),
@@ -217,7 +219,8 @@ enum MLflowMapping {
         if !tags.isEmpty { relationAttributes[TrackedDataset.Attribute.tags] = .object(tags) }
         return [
             .entity(entity),
-            .relation(RelationRecord(.used, subject: run, object: entity.id, time: time, attributes: relationAttributes)),
+            .relation(
+                RelationRecord(.used, subject: run, object: entity.id, time: time, attributes: relationAttributes)),
         ]
     }
 
@@ -252,7 +255,8 @@ enum MLflowValidation {
         }
         if key.hasPrefix("/") || key.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
             throw APIError.invalid(
-                "Invalid key '\(key)': names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '\(key)'")
+                "Invalid key '\(key)': names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '\(key)'"
+            )
         }
         return key
     }
@@ -261,7 +265,8 @@ enum MLflowValidation {
         let value = value ?? ""
         guard value.count <= maximumParameterValueLength else {
             throw APIError.invalid(
-                "Param value '\(value.prefix(40))…' had length \(value.count), which exceeded length limit of \(maximumParameterValueLength)")
+                "Param value '\(value.prefix(40))…' had length \(value.count), which exceeded length limit of \(maximumParameterValueLength)"
+            )
         }
         return value
     }
@@ -270,7 +275,8 @@ enum MLflowValidation {
         let value = value ?? ""
         guard value.count <= maximumTagValueLength else {
             throw APIError.invalid(
-                "Tag value '\(value.prefix(40))…' had length \(value.count), which exceeded length limit of \(maximumTagValueLength)")
+                "Tag value '\(value.prefix(40))…' had length \(value.count), which exceeded length limit of \(maximumTagValueLength)"
+            )
         }
         return value
     }
