@@ -1,5 +1,5 @@
 import ProvModel
-public import ProvStore
+import ProvStore
 import Testing
 
 // The tracking part of the contract (ProvStore/Tracking.swift): experiment numbers and lifecycle, the events that
