@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "ProvServerTests",
             dependencies: [
-                "ProvServer", "ProvStoreSQLite", "ProvTesting",
+                "ProvServer", "ProvStoreSQLite", "ProvTesting", "ProvCapture",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import ProvCapture
 import ProvModel
 import ProvServer
 import ProvStore
@@ -200,6 +201,36 @@ struct ArtifactAndNativeRouteTests {
                 .get, "/api/provkit/v1/lineage/ffffffffffff", status: .notFound, code: "RESOURCE_DOES_NOT_EXIST")
             let taxonomy = try await client.ok(.get, "/api/provkit/v1/taxonomy")
             #expect((taxonomy["terms"] as? [[String: Any]])?.isEmpty == false)
+        }
+    }
+}
+
+/// The capture SDK's HTTP sink and the server's native API agree, over a real connection.
+@Suite("ProvCapture to provkit serve")
+struct CaptureSinkTests {
+    @Test("HTTPEventSink delivers events, with the token, to a live server")
+    func sink() async throws {
+        let fixture = try ServerFixture {
+            $0.authToken = "t0ken"
+            $0.port = 0
+        }
+        let store = fixture.store
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let server = try #require(URL(string: "http://127.0.0.1:\(port)"))
+            let ids = SequentialIDGenerator(milliseconds: 1_760_000_000_000)
+            let experiment = ids.next()
+            let run = ids.next()
+            let events: [ProvEvent] = [
+                .experiment(ExperimentRecord(id: experiment, name: "captured")),
+                .runStart(RunStart(id: run, experiment: experiment, name: "job", startedAt: ServerFixture.clockTime)),
+                .metric(MetricPoint(run: run, key: "loss", value: 0.25, step: 1)),
+            ]
+            try await HTTPEventSink(server: server, token: "t0ken").ingest(events)
+            #expect(try await store.metricHistory(run: run, key: "loss").map(\.value) == [0.25])
+            var refused = HTTPEventSink(server: server, token: "wrong")
+            refused.attempts = 1
+            await #expect(throws: (any Error).self) { try await refused.ingest(events) }
         }
     }
 }

@@ -25,13 +25,15 @@ struct ServerFixture {
 
     static let clockTime = ProvTime(unixMilliseconds: 1_750_000_000_000)
 
-    /// Runs `body` against the application in process (`.router`).
-    func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    /// Runs `body` against the application, in process (`.router`, the default) or on a live loopback port.
+    func test<Value>(
+        _ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
         let application = buildApplication(
             configuration: configuration, store: store, logger: Logger(label: "provkit.test.server"),
             ids: SequentialIDGenerator(milliseconds: 1_750_000_000_000), clock: { Self.clockTime })
         defer { artifacts.remove() }
-        return try await application.test(.router, body)
+        return try await application.test(setup, body)
     }
 }
 
