@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ProvStoreSQLite", targets: ["ProvStoreSQLite"]),
         .library(name: "ProvQuery", targets: ["ProvQuery"]),
         .library(name: "ProvImport", targets: ["ProvImport"]),
+        .library(name: "ProvServer", targets: ["ProvServer"]),
         .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
@@ -20,9 +21,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -55,14 +58,30 @@ let package = Package(
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // Standard exports (PROV-JSON, PROV-N, PROV-O, RO-Crate, DOT), PROV-JSON import, the taxonomy as an ontology.
         .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
+        // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
+        .target(
+            name: "ProvServer",
+            dependencies: [
+                "ProvModel", "ProvStore", "ProvQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The `provkit` command line: the composition root.
         .executableTarget(
             name: "ProvCLI",
             dependencies: [
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
+                "ProvServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // An example workflow instrumented with the SDK (Examples/ClassifierSweep); `provkit demo` runs it.
@@ -90,6 +109,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProvCLITests", dependencies: ["ProvCLI", "ProvTesting"]),
+        .testTarget(
+            name: "ProvServerTests",
+            dependencies: [
+                "ProvServer", "ProvStoreSQLite", "ProvTesting", "ProvCapture",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]
 )

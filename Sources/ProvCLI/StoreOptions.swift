@@ -57,8 +57,13 @@ enum StoreFactory {
         return (path as NSString).appendingPathComponent("provkit.sqlite")
     }
 
-    static func open(_ location: String, logger: Logger) throws -> any ProvenanceStore {
-        try SQLiteStore(path: sqlitePath(for: location), logger: logger)
+    /// Opens the store at `location`.
+    /// - Parameter durableCommits: whether a write is on disk when it returns (SQLite `synchronous = FULL`) or
+    ///   only safe from a crash of the process (`NORMAL`).
+    static func open(_ location: String, durableCommits: Bool = true, logger: Logger) throws -> any ProvenanceStore {
+        var configuration = SQLiteStore.Configuration()
+        configuration.durableCommits = durableCommits
+        return try SQLiteStore(path: sqlitePath(for: location), configuration: configuration, logger: logger)
     }
 }
 

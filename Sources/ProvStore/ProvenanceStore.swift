@@ -16,6 +16,10 @@ public import ProvModel
 ///   id as another node type, links node types its relation does not allow, changes a parameter's value, reuses
 ///   another experiment's name, or ends a run before it started.
 /// - Lineage is computed by the back-end (a recursive query), not by loading the graph into memory.
+/// - A deleted run (``LifecycleStage/deleted``) takes no new data: `run_end`, `run_update`, `parameter`, `tag`,
+///   `tag_delete`, `metric`, `telemetry` and `architecture` events for it are refused (code `inactiveTarget`), as
+///   are new runs in a deleted experiment; a `lifecycle` event restores it. Deleting or restoring an experiment
+///   does the same to its runs.
 public protocol ProvenanceStore: ProvenanceEventSink {
     /// Ingests events in order, in one transaction; returns what was stored.
     @discardableResult
@@ -53,6 +57,45 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// architectures. Runs in scope bring their experiment along.
     /// - Throws: ``StoreError`` `.notFound` when the scope's root does not exist.
     func records(for scope: RecordScope, includePoints: Bool) async throws -> ProvenanceRecords
+
+    // MARK: Tracking (the MLflow-compatible view; see `TrackedExperiment` for what is kept beside the events)
+
+    /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on
+    /// its own, and every stored batch is durable when the call returns.
+    /// - Returns: for each batch, in order, what it stored or why it was refused.
+    /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
+    func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
+
+    /// Creates an experiment with its tags in one transaction and gives it the next number.
+    /// - Parameter artifactLocation: where its artifacts go; `nil` for `mlflow-artifacts:/<number>`.
+    /// - Throws: ``IngestError`` (code `duplicateName` when another experiment has the name).
+    func createExperiment(_ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?) async throws
+        -> TrackedExperiment
+
+    /// Makes sure experiment number 0 exists: returns it, else gives number 0 to the experiment named like
+    /// `record`, else creates `record` as number 0.
+    func ensureDefaultExperiment(_ record: ExperimentRecord) async throws -> TrackedExperiment
+
+    /// One experiment; `nil` if there is none by that reference.
+    func trackedExperiment(_ reference: ExperimentReference) async throws -> TrackedExperiment?
+
+    /// The experiments a search matches, one page.
+    /// - Throws: ``StoreError`` `.invalidQuery` for a key the search does not know.
+    func searchExperiments(_ search: ExperimentSearch) async throws -> SearchPage<TrackedExperiment>
+
+    /// The runs with these ids, in the same order; unknown ids are left out.
+    func trackedRuns(_ ids: [ProvID]) async throws -> [TrackedRun]
+
+    /// The runs a search matches, one page, each complete. Filtering, ordering and paging run in the back-end.
+    /// - Throws: ``StoreError`` `.invalidQuery` for a key the search does not know.
+    func searchRuns(_ search: RunSearch) async throws -> SearchPage<TrackedRun>
+
+    /// One logged model (any model entity); `nil` if there is none.
+    func trackedModel(_ id: ProvID) async throws -> TrackedModel?
+
+    /// The logged models a search matches, one page.
+    /// - Throws: ``StoreError`` `.invalidQuery` for a key the search does not know.
+    func searchModels(_ search: ModelSearch) async throws -> SearchPage<TrackedModel>
 }
 
 extension ProvenanceStore {

@@ -1,16 +1,48 @@
 /// Why an ingest was refused. Nothing of the batch was stored.
 public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Why the event was refused, for callers that answer differently (the MLflow API answers an unknown run with
+    /// 404 and a changed parameter with 400). A struct over a private enum, so that new codes can be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Backing: Hashable, Sendable {
+            case invalid, unknownReference, duplicateName, immutableValue, inactiveTarget
+        }
+        private let backing: Backing
+        /// The event breaks a rule of the format or the graph (the default).
+        public static let invalid = Code(backing: .invalid)
+        /// The event refers to a node that is neither held nor defined earlier in the batch.
+        public static let unknownReference = Code(backing: .unknownReference)
+        /// The event gives an experiment a name another experiment has.
+        public static let duplicateName = Code(backing: .duplicateName)
+        /// The event changes a value that cannot change (a parameter).
+        public static let immutableValue = Code(backing: .immutableValue)
+        /// The event adds to or changes a run or experiment that is deleted.
+        public static let inactiveTarget = Code(backing: .inactiveTarget)
+
+        public var description: String {
+            switch backing {
+            case .invalid: "invalid"
+            case .unknownReference: "unknown reference"
+            case .duplicateName: "duplicate name"
+            case .immutableValue: "immutable value"
+            case .inactiveTarget: "inactive target"
+            }
+        }
+    }
+
     /// The position of the offending event in the batch (0-based).
     public var eventIndex: Int
     /// The field at fault, such as `run` or `experiment`; `nil` when the event as a whole is at fault.
     public var field: String?
     /// What is wrong, phrased so that the user knows what to fix. Holds no payload values beyond ids and keys.
     public var message: String
+    /// Why the event was refused.
+    public var code: Code
 
-    public init(eventIndex: Int, field: String?, message: String) {
+    public init(eventIndex: Int, field: String?, message: String, code: Code = .invalid) {
         self.eventIndex = eventIndex
         self.field = field
         self.message = message
+        self.code = code
     }
 
     public var description: String {

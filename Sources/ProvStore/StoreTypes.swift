@@ -141,13 +141,18 @@ public struct NodeSummary: Hashable, Sendable, Codable {
     public var name: String?
     /// An entity's location, when it has one.
     public var location: String?
+    /// An entity's content digest (`sha256:…`), when it has one.
+    public var digest: String?
 
-    public init(id: ProvID, type: NodeType, kind: String, name: String?, location: String? = nil) {
+    public init(
+        id: ProvID, type: NodeType, kind: String, name: String?, location: String? = nil, digest: String? = nil
+    ) {
         self.id = id
         self.type = type
         self.kind = kind
         self.name = name
         self.location = location
+        self.digest = digest
     }
 }
 

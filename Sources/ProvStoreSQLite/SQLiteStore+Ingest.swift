@@ -13,13 +13,7 @@ extension SQLiteStore {
         let classifier = self.classifier
         do {
             let summary = try await writer.write { db in
-                var session = IngestSession(db: db, classifier: classifier)
-                for (index, event) in events.enumerated() {
-                    session.eventIndex = index
-                    try session.apply(event)
-                }
-                try session.finish()
-                return session.summary
+                try IngestSession.apply(events, db: db, classifier: classifier)
             }
             logger.debug("store.ingested", metadata: ["ingest.events": "\(events.count)"])
             return summary
@@ -31,6 +25,39 @@ extension SQLiteStore {
             throw StoreError(.backend, "the store could not write the batch: \(Self.safeMessage(error))")
         }
     }
+
+    /// Ingests independent batches in one transaction, each inside its own savepoint: a refused batch is rolled
+    /// back alone, the others commit together (one disk sync for all of them).
+    public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
+        guard !batches.isEmpty else { return [] }
+        let classifier = self.classifier
+        do {
+            let results = try await writer.write { db -> [Result<IngestSummary, IngestError>] in
+                var results: [Result<IngestSummary, IngestError>] = []
+                results.reserveCapacity(batches.count)
+                for events in batches {
+                    var outcome: Result<IngestSummary, IngestError> = .success(IngestSummary())
+                    try db.inSavepoint {
+                        do {
+                            outcome = .success(try IngestSession.apply(events, db: db, classifier: classifier))
+                            return .commit
+                        } catch let error as IngestError {
+                            outcome = .failure(error)
+                            return .rollback
+                        }
+                    }
+                    results.append(outcome)
+                }
+                return results
+            }
+            logger.debug("store.ingested", metadata: ["ingest.batches": "\(batches.count)"])
+            return results
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.backend, "the store could not write the batches: \(Self.safeMessage(error))")
+        }
+    }
 }
 
 /// The state of one ingest transaction: caches of node keys and series, and the running summary.
@@ -39,8 +66,15 @@ struct IngestSession {
     let classifier: KeyClassifier
     var eventIndex = 0
     var summary = IngestSummary()
-    /// Known nodes: identifier → (integer key, type).
-    private var nodes: [ProvID: (pk: Int64, type: NodeType)] = [:]
+    /// Known nodes: identifier → (integer key, type, whether a run or experiment is active).
+    private var nodes: [ProvID: Node] = [:]
+
+    struct Node {
+        var pk: Int64
+        var type: NodeType
+        /// `false` for a deleted run or experiment.
+        var active: Bool
+    }
     private var series: [SeriesKey: Int64] = [:]
     private var seriesDeltas: [Int64: SeriesDelta] = [:]
 
@@ -79,33 +113,63 @@ struct IngestSession {
         self.classifier = classifier
     }
 
-    func fail(_ field: String?, _ message: String) -> IngestError {
-        IngestError(eventIndex: eventIndex, field: field, message: message)
+    /// Applies a batch of events in the current transaction and returns what it stored.
+    static func apply(_ events: [ProvEvent], db: Database, classifier: KeyClassifier) throws -> IngestSummary {
+        var session = IngestSession(db: db, classifier: classifier)
+        for (index, event) in events.enumerated() {
+            session.eventIndex = index
+            try session.apply(event)
+        }
+        try session.finish()
+        return session.summary
     }
+
+    func fail(_ field: String?, _ message: String, _ code: IngestError.Code = .invalid) -> IngestError {
+        IngestError(eventIndex: eventIndex, field: field, message: message, code: code)
+    }
+
+    /// The store's clock for bookkeeping times (an experiment's last update), in microseconds since the epoch.
+    static let nowSQL = "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
 
     // MARK: Node lookup
 
-    private mutating func lookup(_ id: ProvID) throws -> (pk: Int64, type: NodeType)? {
+    private mutating func lookup(_ id: ProvID) throws -> Node? {
         if let known = nodes[id] { return known }
-        let statement = try db.cachedStatement(sql: "SELECT pk, node_type FROM node WHERE id = ?")
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT n.pk, n.node_type, coalesce(r.lifecycle, x.lifecycle, 'active') FROM node n
+                LEFT JOIN run r ON n.node_type = 'run' AND r.node_pk = n.pk
+                LEFT JOIN experiment x ON n.node_type = 'experiment' AND x.node_pk = n.pk
+                WHERE n.id = ?
+                """)
         guard let row = try Row.fetchOne(statement, arguments: [id.hex]) else { return nil }
         let type = NodeType(rawValue: row[1]) ?? .entity
-        let found = (pk: row[0] as Int64, type: type)
+        let found = Node(pk: row[0], type: type, active: (row[2] as String) == LifecycleStage.active.rawValue)
         nodes[id] = found
         return found
     }
 
     /// The key of an existing node of one of `types`, or an error naming `field`.
-    private mutating func require(_ id: ProvID, _ types: Set<NodeType>, field: String) throws -> (pk: Int64, type: NodeType) {
+    private mutating func require(_ id: ProvID, _ types: Set<NodeType>, field: String) throws -> Node {
         guard let node = try lookup(id) else {
             let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
-            throw fail(field, "refers to unknown \(expected) \(id.hex); define it earlier in the batch or the store")
+            throw fail(
+                field, "refers to unknown \(expected) \(id.hex); define it earlier in the batch or the store",
+                .unknownReference)
         }
         guard types.contains(node.type) else {
             let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
             throw fail(field, "\(id.hex) is a \(node.type.rawValue), but a \(expected) is required here")
         }
         return node
+    }
+
+    /// Refuses a change to a deleted run or experiment.
+    private func requireActive(_ node: Node, _ id: ProvID, field: String) throws {
+        guard node.active else {
+            throw fail(
+                field, "\(node.type.rawValue) \(id.hex) is deleted; restore it before changing it", .inactiveTarget)
+        }
     }
 
     /// Creates the node row for `id`, or returns the existing key when it already exists with the same type.
@@ -119,7 +183,7 @@ struct IngestSession {
         let statement = try db.cachedStatement(sql: "INSERT INTO node (id, node_type) VALUES (?, ?)")
         try statement.execute(arguments: [id.hex, type.rawValue])
         let pk = db.lastInsertedRowID
-        nodes[id] = (pk, type)
+        nodes[id] = Node(pk: pk, type: type, active: true)
         return (pk, true)
     }
 
@@ -139,6 +203,9 @@ struct IngestSession {
         case .metric(let point): try apply(point)
         case .telemetry(let sample): try apply(sample)
         case .architecture(let record): try apply(record)
+        case .runUpdate(let update): try apply(update)
+        case .tagDelete(let deletion): try apply(deletion)
+        case .lifecycle(let change): try apply(change)
         }
     }
 
@@ -147,15 +214,21 @@ struct IngestSession {
             db.cachedStatement(sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?"),
             arguments: [record.name])
         if let byName, (byName[0] as String) != record.id.hex {
-            throw fail("name", "an experiment named '\(record.name)' already exists with id \(byName[0] as String)")
+            throw fail(
+                "name", "an experiment named '\(record.name)' already exists with id \(byName[0] as String)",
+                .duplicateName)
         }
         let (pk, isNew) = try defineNode(record.id, type: .experiment)
+        // A new experiment takes the next number; a renamed one records when it changed.
         try db.cachedStatement(
             sql: """
-                INSERT INTO experiment (node_pk, name, description, created_at) VALUES (?, ?, ?, ?)
+                INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
+                VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment),
+                    coalesce(?4, \(Self.nowSQL)))
                 ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
                     description = coalesce(excluded.description, description),
-                    created_at = coalesce(created_at, excluded.created_at)
+                    created_at = coalesce(created_at, excluded.created_at),
+                    updated_at = CASE WHEN name IS excluded.name THEN updated_at ELSE \(Self.nowSQL) END
                 """
         ).execute(arguments: [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
         if isNew { summary.experiments += 1 }
@@ -167,6 +240,9 @@ struct IngestSession {
         if let parent = record.parent {
             guard parent != record.id else { throw fail("parent", "a run cannot be its own parent") }
             parentPK = try require(parent, [.run], field: "parent").pk
+        }
+        if try lookup(record.id) == nil {
+            try requireActive(experiment, record.experiment, field: "experiment")
         }
         let (pk, isNew) = try defineNode(record.id, type: .run)
         try db.cachedStatement(
@@ -186,14 +262,107 @@ struct IngestSession {
 
     private mutating func apply(_ record: RunEnd) throws {
         let run = try require(record.run, [.run], field: "id")
-        let started = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT started_at FROM run WHERE node_pk = ?"), arguments: [run.pk]) ?? .min
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT started_at, status, ended_at FROM run WHERE node_pk = ?"),
+            arguments: [run.pk])
+        let started = (row?[0] as Int64?) ?? .min
         let ended = record.endedAt?.microsecondsSinceEpoch
         guard (ended ?? .max) >= started else {
             throw fail("time", "the run ends before it started")
         }
+        if !run.active, (row?[1] as String?) != record.status.rawValue || (row?[2] as Int64?) != ended {
+            try requireActive(run, record.run, field: "id")
+        }
         try db.cachedStatement(sql: "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?")
             .execute(arguments: [record.status.rawValue, ended, run.pk])
+    }
+
+    private mutating func apply(_ update: RunUpdate) throws {
+        let run = try require(update.run, [.run], field: "id")
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT started_at, name, status, ended_at, parent_pk, kind FROM run WHERE node_pk = ?"),
+                arguments: [run.pk])
+        else { return }
+        var parentPK: Int64? = row[4]
+        if let parent = update.parent {
+            guard parent != update.run else { throw fail("parent", "a run cannot be its own parent") }
+            parentPK = try require(parent, [.run], field: "parent").pk
+        }
+        let name: String? = update.name ?? row[1]
+        let status = update.status?.rawValue ?? (row[2] as String)
+        let ended: Int64? = update.endedAt?.microsecondsSinceEpoch ?? row[3]
+        if let ended, ended < (row[0] as Int64) {
+            throw fail("time", "the run ends before it started")
+        }
+        let changed = name != row[1] || status != row[2] || ended != row[3] || parentPK != row[4]
+        guard changed else { return }
+        try requireActive(run, update.run, field: "id")
+        var kind = row[5] as String
+        if parentPK != nil, kind == RunKind.workflow.rawValue { kind = RunKind.task.rawValue }
+        try db.cachedStatement(
+            sql: "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = ?, kind = ? WHERE node_pk = ?"
+        ).execute(arguments: [name, status, ended, parentPK, kind, run.pk])
+    }
+
+    private mutating func apply(_ deletion: TagDeletion) throws {
+        let target =
+            switch deletion.targetType {
+            case .run: try require(deletion.target, [.run], field: "run")
+            case .experiment: try require(deletion.target, [.experiment], field: "experiment")
+            }
+        let held = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM tag WHERE node_pk = ? AND key = ?"),
+            arguments: [target.pk, deletion.key]) ?? false
+        guard held else { return }
+        try requireActive(target, deletion.target, field: deletion.targetType.rawValue)
+        try db.cachedStatement(sql: "DELETE FROM tag WHERE node_pk = ? AND key = ?")
+            .execute(arguments: [target.pk, deletion.key])
+        if deletion.targetType == .experiment { try touchExperiment(target.pk) }
+    }
+
+    private mutating func apply(_ change: LifecycleChange) throws {
+        let time = change.time?.microsecondsSinceEpoch
+        let stage = change.stage.rawValue
+        switch change.targetType {
+        case .run:
+            let run = try require(change.target, [.run], field: "run")
+            guard run.active != (change.stage == .active) else { return }
+            try db.cachedStatement(sql: "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?")
+                .execute(arguments: [stage, change.stage == .deleted ? time : nil, run.pk])
+            nodes[change.target]?.active = change.stage == .active
+        case .experiment:
+            let experiment = try require(change.target, [.experiment], field: "experiment")
+            guard experiment.active != (change.stage == .active) else { return }
+            // Deleting an experiment deletes its active runs with the same time; restoring it restores the runs
+            // that were deleted with it.
+            if change.stage == .deleted {
+                try db.cachedStatement(
+                    sql: "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
+                ).execute(arguments: [time, experiment.pk])
+            } else {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE run SET lifecycle = 'active', deleted_at = NULL
+                        WHERE experiment_pk = ?1 AND lifecycle = 'deleted'
+                            AND deleted_at IS (SELECT deleted_at FROM experiment WHERE node_pk = ?1)
+                        """
+                ).execute(arguments: [experiment.pk])
+            }
+            try db.cachedStatement(
+                sql: "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?"
+            ).execute(arguments: [stage, change.stage == .deleted ? time : nil, experiment.pk])
+            nodes[change.target]?.active = change.stage == .active
+            // Runs cached in this batch may have changed stage.
+            nodes = nodes.filter { $0.value.type != .run }
+        }
+    }
+
+    /// Records that an experiment changed now.
+    private func touchExperiment(_ pk: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE experiment SET updated_at = \(Self.nowSQL) WHERE node_pk = ?")
+            .execute(arguments: [pk])
     }
 
     private mutating func apply(_ record: EntityRecord) throws {
@@ -258,10 +427,14 @@ struct IngestSession {
             arguments: [run.pk, record.key])
         {
             guard existing == record.value else {
-                throw fail("value", "parameter '\(record.key)' of run \(record.run.hex) is already set to a different value; parameters cannot change")
+                throw fail(
+                    "value",
+                    "parameter '\(record.key)' of run \(record.run.hex) is already set to a different value; parameters cannot change",
+                    .immutableValue)
             }
             return
         }
+        try requireActive(run, record.run, field: "run")
         try db.cachedStatement(
             sql: "INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [
@@ -276,6 +449,13 @@ struct IngestSession {
             case .run: try require(record.target, [.run], field: "run")
             case .experiment: try require(record.target, [.experiment], field: "experiment")
             }
+        if !target.active {
+            let held = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT value FROM tag WHERE node_pk = ? AND key = ?"),
+                arguments: [target.pk, record.key])
+            if held != record.value { try requireActive(target, record.target, field: record.targetType.rawValue) }
+        }
+        if record.targetType == .experiment { try touchExperiment(target.pk) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
@@ -315,7 +495,24 @@ struct IngestSession {
             seriesPK, point.step, time, point.epoch, point.value.isNaN ? nil : point.value,
         ])
         try statement.execute()
-        guard db.changesCount > 0 else { return }  // the same point is already stored
+        let inserted = db.changesCount > 0  // false when the same point is already stored
+        var modelPointInserted = false
+        if let model = point.model {
+            let modelNode = try require(model, [.entity], field: "model")
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO model_metric
+                        (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                modelNode.pk, run.pk, point.key, point.step, time, point.value.isNaN ? nil : point.value,
+                point.dataset?.name, point.dataset?.digest,
+            ])
+            modelPointInserted = db.changesCount > 0
+        }
+        if inserted || modelPointInserted { try requireActive(run, point.run, field: "run") }
+        guard inserted else { return }
         seriesDeltas[seriesPK, default: SeriesDelta()].add(value: point.value, step: point.step, time: time)
         summary.metricPoints += 1
     }
@@ -334,6 +531,7 @@ struct IngestSession {
                     """),
             arguments: arguments) ?? false
         guard !held else { return }
+        try requireActive(run, sample.run, field: "run")
         try db.cachedStatement(sql: "INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)")
             .execute(arguments: arguments)
         let keyStatement = try db.cachedStatement(
@@ -346,6 +544,7 @@ struct IngestSession {
 
     private mutating func apply(_ record: ArchitectureRecord) throws {
         let run = try require(record.run, [.run], field: "run")
+        try requireActive(run, record.run, field: "run")
         var modelPK: Int64? = nil
         if let model = record.model {
             modelPK = try require(model, [.entity], field: "model").pk

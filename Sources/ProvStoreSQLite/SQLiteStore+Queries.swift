@@ -12,7 +12,7 @@ extension SQLiteStore {
 
     private static let nodeColumns = """
         n.id, n.node_type, coalesce(r.kind, e.kind, a.kind, 'experiment'),
-            coalesce(r.name, e.name, a.name, x.name), e.location
+            coalesce(r.name, e.name, a.name, x.name), e.location, e.digest
         FROM node n
         LEFT JOIN run r ON r.node_pk = n.pk
         LEFT JOIN entity e ON e.node_pk = n.pk
@@ -24,7 +24,7 @@ extension SQLiteStore {
         NodeSummary(
             id: ProvID(hex: row[offset] as String)!,
             type: NodeType(rawValue: row[offset + 1]) ?? .entity,
-            kind: row[offset + 2], name: row[offset + 3], location: row[offset + 4])
+            kind: row[offset + 2], name: row[offset + 3], location: row[offset + 4], digest: row[offset + 5])
     }
 
     /// Selects run summaries; append a WHERE clause on `r`.

@@ -73,7 +73,7 @@ public enum ProvFixtures {
         relate(.actedOnBehalfOf, i.software, i.person)
         events.append(.entity(EntityRecord(id: i.dataset, kind: .dataset, name: CampaignFixture.datasetName,
             location: CampaignFixture.datasetLocation,
-            digest: "sha256:" + String(repeating: "ab", count: 32), sizeBytes: 170_498_071, createdAt: t(-3600),
+            digest: CampaignFixture.datasetDigest, sizeBytes: 170_498_071, createdAt: t(-3600),
             attributes: ["classes": 10, "split": "train"])))
 
         // The workflow and its training task, with a step below the task.
@@ -257,6 +257,8 @@ public struct CampaignFixture: Sendable {
     public static let datasetName = "cifar10"
     /// The dataset's location.
     public static let datasetLocation = "data/cifar10"
+    /// The dataset's content digest.
+    public static let datasetDigest = "sha256:" + String(repeating: "ab", count: 32)
     /// The model's name.
     public static let modelName = "cnn"
     /// The model's location.

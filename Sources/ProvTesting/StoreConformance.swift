@@ -66,13 +66,13 @@ public enum StoreConformance {
         StoreConformanceCheck("lineage terminates on cycles") { try await lineageCycles($0) },
         StoreConformanceCheck("lineage errors") { try await lineageErrors($0) },
         StoreConformanceCheck("keys are classified at ingest") { try await classification($0) },
-    ]
+    ] + trackingChecks
 }
 
 // MARK: - Helpers
 
 /// A view of everything a store reports about its contents, to tell whether a refused ingest changed anything.
-private struct StoreSnapshot: Equatable {
+struct StoreSnapshot: Equatable {
     var statistics: StoreStatistics
     var runs: [RunSummary]
     var experiments: [ExperimentSummary]
@@ -884,7 +884,7 @@ extension StoreConformance {
             dataset
                 == NodeSummary(
                     id: ids.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-                    location: CampaignFixture.datasetLocation))
+                    location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest))
 
         #expect(runIDs(detail.children) == [ids.step])
         #expect(detail.children.first?.kind == .step)
@@ -943,7 +943,7 @@ extension StoreConformance {
             NodeSummary(id: ids.step, type: .run, kind: "step", name: CampaignFixture.stepName),
             NodeSummary(
                 id: ids.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-                location: CampaignFixture.datasetLocation),
+                location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest),
             NodeSummary(
                 id: ids.model, type: .entity, kind: "model", name: CampaignFixture.modelName,
                 location: CampaignFixture.modelLocation),
@@ -1019,7 +1019,7 @@ extension StoreConformance {
         let dataset = try #require(up.nodes.first { $0.node.id == i.dataset })
         #expect(dataset.node == NodeSummary(
             id: i.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-            location: CampaignFixture.datasetLocation))
+            location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest))
 
         // Down from the dataset: everything that came from it.
         let down = try await store.lineage(of: i.dataset, direction: .down, depth: 10)

@@ -148,6 +148,11 @@ func referenceOrderProblems(_ events: [ProvEvent], known: Set<ProvID>) -> [Strin
         case .architecture(let architecture):
             use(architecture.run, index, "run")
             if let model = architecture.model { use(model, index, "model") }
+        case .runUpdate(let update):
+            use(update.run, index, "run")
+            if let parent = update.parent { use(parent, index, "parent") }
+        case .tagDelete(let deletion): use(deletion.target, index, "target")
+        case .lifecycle(let change): use(change.target, index, "target")
         }
     }
     return problems

@@ -56,6 +56,17 @@ struct EventCodecTests {
                     ArchitectureLayer(type: "dense", hyperparameters: ["units": 100]),
                 ])),
         .architecture(ArchitectureRecord(run: run, layers: [])),
+        .metric(
+            MetricPoint(
+                run: run, key: "acc", value: 0.9, step: 2, time: time, model: entity,
+                dataset: MetricDataset(name: "toy", digest: "a5357541"))),
+        .metric(MetricPoint(run: run, key: "acc", value: 0.9, model: entity)),
+        .runUpdate(RunUpdate(run: run, name: "renamed", status: .running, endedAt: time, parent: entity)),
+        .runUpdate(RunUpdate(run: run, status: .killed)),
+        .tagDelete(TagDeletion(target: run, key: "stage")),
+        .tagDelete(TagDeletion(target: experiment, targetType: .experiment, key: "team")),
+        .lifecycle(LifecycleChange(target: run, targetType: .run, stage: .deleted, time: time)),
+        .lifecycle(LifecycleChange(target: experiment, targetType: .experiment, stage: .active)),
     ]
 
     @Test("every event type round-trips through encode and decode", arguments: events)
@@ -172,6 +183,19 @@ struct EventCodecTests {
         (#"{"type":"architecture","run":"\#(run32)","layers":[1]}"#, "layers[0]"),
         (#"{"type":"architecture","run":"\#(run32)","layers":[{"type":"dense"},{"units":3}]}"#, "layers[1].type"),
         (#"{"type":"architecture","run":"\#(run32)","layers":[{"type":""}]}"#, "layers[0].type"),
+        (#"{"type":"metric","run":"\#(run32)","key":"acc","value":1,"model":"m-1"}"#, "model"),
+        (#"{"type":"metric","run":"\#(run32)","key":"acc","value":1,"dataset_name":"d","dataset_digest":"x"}"#,
+            "dataset_name"),
+        (#"{"type":"metric","run":"\#(run32)","key":"acc","value":1,"model":"\#(run32)","dataset_name":"d"}"#,
+            "dataset_digest"),
+        (#"{"type":"run_update","id":"\#(run32)"}"#, nil),
+        (#"{"type":"run_update","id":"\#(run32)","status":"paused"}"#, "status"),
+        (#"{"type":"run_update","id":"\#(run32)","name":"x","end":"now"}"#, "end"),
+        (#"{"type":"tag_delete","key":"k"}"#, "run"),
+        (#"{"type":"tag_delete","run":"\#(run32)"}"#, "key"),
+        (#"{"type":"lifecycle","run":"\#(run32)"}"#, "stage"),
+        (#"{"type":"lifecycle","run":"\#(run32)","stage":"archived"}"#, "stage"),
+        (#"{"type":"lifecycle","run":"\#(run32)","experiment":"\#(run32)","stage":"deleted"}"#, "run"),
     ]
 
     @Test("each malformed line throws an EventFormatError naming the field at fault", arguments: malformed)

@@ -31,3 +31,83 @@ def provkit(provkit_binary, tmp_path):
         return result
 
     return run
+
+
+class ProvKitServer:
+    """A `provkit serve` process on a free loopback port, with its own store and artifact folder."""
+
+    def __init__(self, binary, folder, extra_args=(), env=None):
+        import re
+        import select
+        import time
+
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.store = self.folder / "store"
+        self.log = open(self.folder / "server.stderr", "w")
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("PROVKIT_", "MLFLOW_"))}
+        environment.update(env or {})
+        command = [binary, "serve", "--port", "0", "--store", str(self.store), *extra_args]
+        self.process = subprocess.Popen(
+            command, cwd=self.folder, stdout=subprocess.PIPE, stderr=self.log, text=True, env=environment
+        )
+        deadline = time.monotonic() + 120
+        self.banner = ""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline()
+                if not line:
+                    break
+                self.banner += line
+                match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+                if match:
+                    self.url = match.group(1)
+                    return
+            if self.process.poll() is not None:
+                break
+        self.stop()
+        raise AssertionError(
+            f"provkit serve did not start: {self.banner}\n{(self.folder / 'server.stderr').read_text()}"
+        )
+
+    def stop(self, sig=None):
+        """Stops the server (SIGTERM unless told otherwise) and returns its exit status."""
+        import signal
+
+        if self.process.poll() is None:
+            self.process.send_signal(sig or signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+        self.rest = self.process.stdout.read() if self.process.stdout else ""
+        self.process.stdout.close()
+        self.log.close()
+        return self.process.returncode
+
+
+@pytest.fixture()
+def start_server(provkit_binary, tmp_path):
+    """Starts `provkit serve` processes for one test; every one is stopped when the test ends."""
+    servers = []
+
+    def start(*extra_args, env=None):
+        server = ProvKitServer(provkit_binary, tmp_path / f"server{len(servers)}", extra_args, env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        if server.process.poll() is None:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(provkit_binary, tmp_path_factory):
+    """One `provkit serve` shared by a test module (each test uses its own experiment)."""
+    server = ProvKitServer(provkit_binary, tmp_path_factory.mktemp("mlflow-server"))
+    yield server
+    if server.process.poll() is None:
+        server.stop()

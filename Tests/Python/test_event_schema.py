@@ -64,3 +64,59 @@ def test_sdk_events_conform_and_ingest(provkit, provkit_binary, tmp_path):
     assert result.stdout.startswith(f"Stored {len(lines)} events")
     stats = json.loads(provkit("stats", "--json").stdout)
     assert stats["runs"] == 8 and stats["metricPoints"] == 6 * 10 * 4
+
+
+RUN = "0190a3f2c4d07000800000000000f001"
+EXPERIMENT = "0190a3f2c4d07000800000000000e001"
+MODEL = "0190a3f2c4d07000800000000000d002"
+TRACKING_EVENTS = [
+    {"type": "run_update", "id": RUN, "name": "net-1-final", "status": "finished", "time": "2024-05-01T12:31:00Z"},
+    {"type": "run_update", "id": RUN, "status": "running"},
+    {"type": "tag_delete", "run": RUN, "key": "team"},
+    {"type": "metric", "run": RUN, "key": "val_acc", "value": 0.5, "model": MODEL, "dataset_name": "cifar",
+     "dataset_digest": "a5357541"},
+    {"type": "lifecycle", "run": RUN, "stage": "deleted", "time": "2024-05-02T09:00:00Z"},
+    {"type": "lifecycle", "run": RUN, "stage": "active"},
+    {"type": "tag_delete", "experiment": EXPERIMENT, "key": "owner"},
+    {"type": "lifecycle", "experiment": EXPERIMENT, "stage": "deleted"},
+]
+
+
+@pytest.mark.parametrize("event", TRACKING_EVENTS)
+def test_tracking_events_conform(event):
+    VALIDATOR.validate(event)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "run_update", "id": RUN},
+        {"type": "run_update", "id": RUN, "status": "paused"},
+        {"type": "tag_delete", "key": "k"},
+        {"type": "tag_delete", "run": RUN, "experiment": EXPERIMENT, "key": "k"},
+        {"type": "lifecycle", "run": RUN, "stage": "archived"},
+        {"type": "lifecycle", "run": RUN},
+        {"type": "metric", "run": RUN, "key": "m", "value": 1, "dataset_name": "d", "dataset_digest": "x"},
+        {"type": "metric", "run": RUN, "key": "m", "value": 1, "model": MODEL, "dataset_name": "d"},
+    ],
+)
+def test_schema_rejects_malformed_tracking_events(event):
+    assert list(VALIDATOR.iter_errors(event)), f"schema accepted {event}"
+
+
+def test_tracking_events_ingest_after_the_documented_example(provkit, tmp_path):
+    """The decoder and the store take what the schema takes: the example file, then the tracking events."""
+    example = tmp_path / "example.jsonl"
+    example.write_text("\n".join(example_lines()) + "\n")
+    provkit("ingest", str(example))
+    tracking = tmp_path / "tracking.jsonl"
+    tracking.write_text("\n".join(json.dumps(event) for event in TRACKING_EVENTS[:4]) + "\n")
+    provkit("ingest", str(tracking))
+    shown = json.loads(provkit("show", RUN, "--json").stdout)
+    assert shown["run"]["name"] == "net-1-final" and shown["run"]["status"] == "running"
+    assert "team" not in [tag["key"] for tag in shown["tags"]]
+    lifecycle = tmp_path / "lifecycle.jsonl"
+    lifecycle.write_text(json.dumps(TRACKING_EVENTS[4]) + "\n" + json.dumps(
+        {"type": "parameter", "run": RUN, "key": "late", "value": "1"}) + "\n")
+    refused = provkit("ingest", str(lifecycle), check=False)
+    assert refused.returncode == 1 and "deleted" in refused.stderr

@@ -159,6 +159,9 @@ extension ImportCommand {
             case .metric(let point): "metric '\(point.key)' of run \(point.run.hex)"
             case .telemetry(let sample): "telemetry of run \(sample.run.hex)"
             case .architecture(let record): "architecture of run \(record.run.hex)"
+            case .runUpdate(let update): "update of run \(update.run.hex)"
+            case .tagDelete(let deletion): "deletion of tag '\(deletion.key)' of \(deletion.target.hex)"
+            case .lifecycle(let change): "lifecycle of \(change.target.hex)"
             }
         }
     }

@@ -60,8 +60,11 @@ extension EventCodec {
             bytes = writer.finish(typeAlreadyWritten: true)
             return
         case .metric(let point):
+            writer.string("dataset_digest", point.dataset?.digest)
+            writer.string("dataset_name", point.dataset?.name)
             writer.number("epoch", point.epoch)
             writer.string("key", point.key)
+            writer.string("model", point.model)
             writer.string("run", point.run)
             writer.integer("step", point.step)
             writer.time("time", point.time)
@@ -77,6 +80,21 @@ extension EventCodec {
             writer.object("values", sample.values.mapValues { .number($0) }, always: true)
             bytes = writer.finish(typeAlreadyWritten: true)
             return
+        case .runUpdate(let update):
+            writer.string("id", update.run)
+            writer.string("name", update.name)
+            writer.string("parent", update.parent)
+            writer.string("status", update.status?.rawValue)
+            writer.time("time", update.endedAt)
+        case .tagDelete(let deletion):
+            if deletion.targetType == .experiment { writer.string("experiment", deletion.target) }
+            writer.string("key", deletion.key)
+            if deletion.targetType == .run { writer.string("run", deletion.target) }
+        case .lifecycle(let change):
+            if change.targetType == .experiment { writer.string("experiment", change.target) }
+            if change.targetType == .run { writer.string("run", change.target) }
+            writer.string("stage", change.stage.rawValue)
+            writer.time("time", change.time)
         case .architecture(let record):
             writer.raw(
                 "layers",

@@ -100,12 +100,28 @@ public enum EventCodec {
                     target: (run ?? experiment)!, targetType: run != nil ? .run : .experiment,
                     key: try fields.key("key"), value: try fields.scalarText("value")))
         case "metric":
-            try fields.allow(["type", "run", "key", "value", "step", "time", "epoch"])
+            try fields.allow(
+                ["type", "run", "key", "value", "step", "time", "epoch", "model", "dataset_name", "dataset_digest"])
+            let model = try fields.optionalID("model")
+            let datasetName = try fields.optionalString("dataset_name")
+            let datasetDigest = try fields.optionalString("dataset_digest")
+            var dataset: MetricDataset? = nil
+            if datasetName != nil || datasetDigest != nil {
+                guard model != nil else {
+                    throw EventFormatError(field: "dataset_name", message: "a metric's dataset needs its 'model'")
+                }
+                guard let datasetName, let datasetDigest else {
+                    throw EventFormatError(
+                        field: datasetName == nil ? "dataset_name" : "dataset_digest",
+                        message: "'dataset_name' and 'dataset_digest' go together")
+                }
+                dataset = MetricDataset(name: datasetName, digest: datasetDigest)
+            }
             return .metric(
                 MetricPoint(
                     run: try fields.id("run"), key: try fields.key("key"), value: try fields.metricValue("value"),
                     step: try fields.optionalInteger("step") ?? 0, time: try fields.optionalTime("time"),
-                    epoch: try fields.optionalNumber("epoch")))
+                    epoch: try fields.optionalNumber("epoch"), model: model, dataset: dataset))
         case "telemetry":
             try fields.allow(["type", "run", "time", "phase", "values"])
             return .telemetry(
@@ -118,6 +134,28 @@ public enum EventCodec {
             return .architecture(
                 ArchitectureRecord(
                     run: try fields.id("run"), model: try fields.optionalID("model"), layers: try fields.layers("layers")))
+        case "run_update":
+            try fields.allow(["type", "id", "name", "status", "time", "parent"])
+            let update = RunUpdate(
+                run: try fields.id("id"), name: try fields.optionalString("name"),
+                status: try fields.optionalEnum("status", RunStatus.self), endedAt: try fields.optionalTime("time"),
+                parent: try fields.optionalID("parent"))
+            guard update.name != nil || update.status != nil || update.endedAt != nil || update.parent != nil else {
+                throw EventFormatError(
+                    field: nil, message: "a run_update changes nothing; give at least one of name, status, time, parent")
+            }
+            return .runUpdate(update)
+        case "tag_delete":
+            try fields.allow(["type", "run", "experiment", "key"])
+            let (target, targetType) = try fields.runOrExperiment(what: "a tag_delete")
+            return .tagDelete(TagDeletion(target: target, targetType: targetType, key: try fields.key("key")))
+        case "lifecycle":
+            try fields.allow(["type", "run", "experiment", "stage", "time"])
+            let (target, targetType) = try fields.runOrExperiment(what: "a lifecycle event")
+            return .lifecycle(
+                LifecycleChange(
+                    target: target, targetType: targetType, stage: try fields.enumValue("stage", LifecycleStage.self),
+                    time: try fields.optionalTime("time")))
         default:
             throw EventFormatError(
                 field: "type",
@@ -216,6 +254,15 @@ struct FieldReader {
     func id(_ key: String) throws(EventFormatError) -> ProvID {
         guard object[key] != nil, object[key] != .null else { throw missing(key, "a 32-character hexadecimal id") }
         return try optionalID(key)!
+    }
+
+    /// The target of an event that names exactly one of `run` or `experiment`.
+    func runOrExperiment(what: String) throws(EventFormatError) -> (ProvID, TagTarget) {
+        let run = try optionalID("run")
+        let experiment = try optionalID("experiment")
+        if let run, experiment == nil { return (run, .run) }
+        if let experiment, run == nil { return (experiment, .experiment) }
+        throw EventFormatError(field: path("run"), message: "\(what) needs exactly one of 'run' or 'experiment'")
     }
 
     func optionalTime(_ key: String) throws(EventFormatError) -> ProvTime? {

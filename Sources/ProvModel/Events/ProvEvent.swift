@@ -13,6 +13,12 @@ public enum ProvEvent: Hashable, Sendable {
     case metric(MetricPoint)
     case telemetry(TelemetrySample)
     case architecture(ArchitectureRecord)
+    /// A change to a run after its start: a new name, status, end time or parent.
+    case runUpdate(RunUpdate)
+    /// The removal of a tag from a run or an experiment.
+    case tagDelete(TagDeletion)
+    /// A run or an experiment moved to the deleted stage, or restored from it.
+    case lifecycle(LifecycleChange)
 
     /// The event's `type` field in the JSON Lines format.
     public var typeName: String {
@@ -28,13 +34,16 @@ public enum ProvEvent: Hashable, Sendable {
         case .metric: "metric"
         case .telemetry: "telemetry"
         case .architecture: "architecture"
+        case .runUpdate: "run_update"
+        case .tagDelete: "tag_delete"
+        case .lifecycle: "lifecycle"
         }
     }
 
     /// Every `type` name the format knows.
     public static let typeNames = [
         "experiment", "run_start", "run_end", "entity", "agent", "relation", "parameter", "tag", "metric",
-        "telemetry", "architecture",
+        "telemetry", "architecture", "run_update", "tag_delete", "lifecycle",
     ]
 }
 

@@ -168,20 +168,113 @@ public struct MetricPoint: Hashable, Sendable {
     public var time: ProvTime?
     /// The training epoch the value belongs to, possibly fractional (0.5 for half an epoch).
     public var epoch: Double?
+    /// The model entity the value measures (an MLflow metric logged with a `model_id`), when there is one.
+    public var model: ProvID?
+    /// The dataset the value was measured on, by name and digest, when the point measures a ``model``.
+    public var dataset: MetricDataset?
 
-    public init(run: ProvID, key: String, value: Double, step: Int64 = 0, time: ProvTime? = nil, epoch: Double? = nil)
-    {
+    public init(
+        run: ProvID, key: String, value: Double, step: Int64 = 0, time: ProvTime? = nil, epoch: Double? = nil,
+        model: ProvID? = nil, dataset: MetricDataset? = nil
+    ) {
         self.run = run
         self.key = key
         self.value = value
         self.step = step
         self.time = time
         self.epoch = epoch
+        self.model = model
+        self.dataset = dataset
     }
 
     public static func == (lhs: MetricPoint, rhs: MetricPoint) -> Bool {
         lhs.run == rhs.run && lhs.key == rhs.key && lhs.step == rhs.step && lhs.time == rhs.time
             && lhs.epoch == rhs.epoch && (lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN))
+            && lhs.model == rhs.model && lhs.dataset == rhs.dataset
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(run)
+        hasher.combine(key)
+        hasher.combine(step)
+        hasher.combine(time)
+        hasher.combine(model)
+    }
+}
+
+/// The dataset a model metric was measured on, as MLflow names it: a name and a digest (both free text).
+public struct MetricDataset: Hashable, Sendable {
+    public var name: String
+    public var digest: String
+
+    public init(name: String, digest: String) {
+        self.name = name
+        self.digest = digest
+    }
+}
+
+/// A change to a run after its start. Fields left `nil` are unchanged.
+public struct RunUpdate: Hashable, Sendable {
+    public var run: ProvID
+    /// The run's new name.
+    public var name: String?
+    /// The run's new status (`running` again when a finished run is resumed).
+    public var status: RunStatus?
+    /// The run's new end time.
+    public var endedAt: ProvTime?
+    /// The enclosing run, when the run is moved under one (MLflow's `mlflow.parentRunId` tag set after the start).
+    public var parent: ProvID?
+
+    public init(
+        run: ProvID, name: String? = nil, status: RunStatus? = nil, endedAt: ProvTime? = nil, parent: ProvID? = nil
+    ) {
+        self.run = run
+        self.name = name
+        self.status = status
+        self.endedAt = endedAt
+        self.parent = parent
+    }
+}
+
+/// The removal of one tag from a run or an experiment. Removing a tag that is not there changes nothing.
+public struct TagDeletion: Hashable, Sendable {
+    /// The run or experiment whose tag goes.
+    public var target: ProvID
+    /// Whether ``target`` is a run or an experiment.
+    public var targetType: TagTarget
+    public var key: String
+
+    public init(target: ProvID, targetType: TagTarget = .run, key: String) {
+        self.target = target
+        self.targetType = targetType
+        self.key = key
+    }
+}
+
+/// Whether a run or an experiment is in use or deleted (MLflow's lifecycle stage). A closed set.
+///
+/// Deleting keeps everything recorded: a deleted run or experiment is hidden from MLflow searches by default and
+/// takes no new data until it is restored; its lineage stays.
+public enum LifecycleStage: String, Hashable, Sendable, Codable, CaseIterable {
+    case active
+    case deleted
+}
+
+/// A run or an experiment moved to a lifecycle stage: deleted, or restored to active.
+public struct LifecycleChange: Hashable, Sendable {
+    /// The run or experiment.
+    public var target: ProvID
+    /// Whether ``target`` is a run or an experiment (the set of kinds tags can target, reused).
+    public var targetType: TagTarget
+    public var stage: LifecycleStage
+    /// When it happened, when known.
+    public var time: ProvTime?
+
+    public init(target: ProvID, targetType: TagTarget, stage: LifecycleStage, time: ProvTime? = nil) {
+        self.target = target
+        self.targetType = targetType
+        self.stage = stage
+        self.time = time
     }
 }
 

@@ -8,6 +8,10 @@ import GRDB
 /// A NaN metric value is stored as NULL (SQLite has no NaN); the column is otherwise NOT NULL in meaning.
 /// A metric point identical to a stored one (same series, step, time and value) is stored once, as in MLflow,
 /// so that re-sending a batch (a retry after a lost reply) duplicates nothing.
+///
+/// v2 adds the tracking bookkeeping of `ProvStore/Tracking.swift`: experiment numbers (MLflow ids, 0 for the
+/// default experiment), artifact locations and last-update times, the lifecycle stage of experiments and runs, and
+/// the metric points logged for models (`model_metric`; the same points are also in their run's series).
 enum ProvSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -133,6 +137,41 @@ enum ProvSchema {
                         hyperparameters TEXT NOT NULL,
                         PRIMARY KEY (run_pk, position)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v2: tracking bookkeeping, lifecycle stages, model metrics") { db in
+            // Experiment numbers (MLflow ids) follow creation order; 0 stays free for the default experiment.
+            // `artifact_location` NULL means `mlflow-artifacts:/<number>`. Times are microseconds since the epoch.
+            try db.execute(
+                sql: """
+                    ALTER TABLE experiment ADD COLUMN number INTEGER;
+                    ALTER TABLE experiment ADD COLUMN artifact_location TEXT;
+                    ALTER TABLE experiment ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'active'
+                        CHECK (lifecycle IN ('active', 'deleted'));
+                    ALTER TABLE experiment ADD COLUMN deleted_at INTEGER;
+                    ALTER TABLE experiment ADD COLUMN updated_at INTEGER;
+                    UPDATE experiment SET number = (
+                        SELECT count(*) FROM experiment other
+                        WHERE (coalesce(other.created_at, 0), other.node_pk)
+                            <= (coalesce(experiment.created_at, 0), experiment.node_pk)
+                    );
+                    CREATE UNIQUE INDEX experiment_by_number ON experiment(number);
+                    ALTER TABLE run ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'active'
+                        CHECK (lifecycle IN ('active', 'deleted'));
+                    ALTER TABLE run ADD COLUMN deleted_at INTEGER;
+                    CREATE TABLE model_metric (
+                        model_pk INTEGER NOT NULL REFERENCES entity(node_pk),
+                        run_pk INTEGER NOT NULL REFERENCES run(node_pk),
+                        key TEXT NOT NULL,
+                        step INTEGER NOT NULL,
+                        time INTEGER,
+                        value REAL,
+                        dataset_name TEXT,
+                        dataset_digest TEXT
+                    );
+                    CREATE UNIQUE INDEX model_metric_identity ON model_metric(
+                        model_pk, key, step, ifnull(time, 'none'), ifnull(value, 'nan'), run_pk,
+                        ifnull(dataset_name, ''), ifnull(dataset_digest, ''));
                     """)
         }
         return migrator

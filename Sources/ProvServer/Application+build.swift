@@ -1,0 +1,58 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import ProvModel
+public import ProvStore
+
+/// The request context of every ProvKit route.
+public typealias ProvRequestContext = BasicRequestContext
+
+/// Builds the ProvKit server application without running it: the MLflow tracking API, the MLflow artifact proxy
+/// and the native API over `store`, behind the error mapping and (when a token is configured) authentication.
+///
+/// The application's services include the ``GroupCommitWriter`` every write goes through; run the application in a
+/// `ServiceGroup` (`provkit serve` does, with SIGINT and SIGTERM as graceful-shutdown signals). Before the server
+/// accepts connections it makes sure the default experiment (MLflow id `0`, named `Default`) exists.
+///
+/// - Parameters:
+///   - configuration: where to listen, the artifact root, the token and the limits.
+///   - store: the provenance store everything is recorded in.
+///   - logger: the server's logger.
+///   - ids: makes run, model and experiment ids (UUID version 7 by default).
+///   - clock: the time of server-side records (creation times, deletions).
+///   - onServerRunning: called with the server's URL once it listens.
+public func buildApplication(
+    configuration: ServerConfiguration, store: any ProvenanceStore, logger: Logger,
+    ids: any ProvIDGenerator = UUIDv7Generator(), clock: @escaping @Sendable () -> ProvTime = { ProvTime.now() },
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let writer = GroupCommitWriter(store: store, logger: logger)
+    let dependencies = ServerDependencies(
+        store: store, writer: writer, configuration: configuration, ids: ids, clock: clock, logger: logger)
+    let router = Router(context: ProvRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    if let token = configuration.authToken, !token.isEmpty {
+        router.add(middleware: AuthMiddleware(token: token))
+    }
+    MLflowController<ProvRequestContext>(dependencies: dependencies).register(on: router)
+    ArtifactController<ProvRequestContext>(dependencies: dependencies).register(on: router)
+    NativeController<ProvRequestContext>(dependencies: dependencies).register(on: router)
+    router.get("health") { _, _ in JSONResponse.make(text: "{\"status\":\"ok\"}") }
+
+    var application = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [writer],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+            await onServerRunning("http://\(host):\(port)")
+        },
+        logger: logger)
+    application.beforeServerStarts {
+        _ = try await store.ensureDefaultExperiment(
+            ExperimentRecord(id: ProvID.experiment(named: "Default"), name: "Default", createdAt: clock()))
+    }
+    return application
+}

@@ -1,0 +1,31 @@
+public import Foundation
+
+/// How `provkit serve` runs: where it listens, where artifacts go, who may call it and how much a request may carry.
+///
+/// Every field has a documented default; `provkit serve` sets them from its options and environment.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on. Default `127.0.0.1`: only this machine can connect unless told otherwise.
+    public var host: String = "127.0.0.1"
+    /// The port to listen on; `0` picks a free one (the URL printed at start names it). Default 5000, as MLflow.
+    public var port: Int = 5000
+    /// The folder that holds artifact files (`mlflow-artifacts:/<experiment>/<run>/artifacts/...`). Default
+    /// `./artifacts`; `provkit serve` puts it beside the store.
+    public var artifactsRoot: URL = URL(fileURLWithPath: "artifacts")
+    /// When set, every request must carry this token, as a bearer token (`MLFLOW_TRACKING_TOKEN`) or as the
+    /// password of basic authentication (`MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD`); otherwise 401.
+    /// Default `nil` (no authentication; the loopback default keeps the server private). Env `PROVKIT_AUTH_TOKEN`.
+    public var authToken: String?
+    /// The largest JSON request body, in bytes. Default 32 MiB (a 1,000-metric `log-batch` is about 100 KiB).
+    public var maxRequestBytes: Int = 32 << 20
+    /// The largest native event upload (`POST /api/provkit/v1/events`), in bytes. Default 256 MiB.
+    public var maxEventBytes: Int = 256 << 20
+    /// The largest artifact file, in bytes. Default 5 GiB.
+    public var maxArtifactBytes: Int64 = 5 << 30
+    /// The largest page a search returns (MLflow's `SEARCH_MAX_RESULTS_THRESHOLD`). Default 50,000.
+    public var maxSearchResults: Int = 50_000
+
+    /// The defaults.
+    public static var `default`: ServerConfiguration { ServerConfiguration() }
+
+    public init() {}
+}

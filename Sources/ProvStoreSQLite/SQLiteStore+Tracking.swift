@@ -1,0 +1,659 @@
+import Foundation
+import GRDB
+public import ProvModel
+public import ProvStore
+
+// The tracking view (MLflow-compatible bookkeeping and searches) over the embedded store.
+//
+// Searches are compiled into one SQL statement that filters, orders and pages inside SQLite; only the page's runs
+// are then read, each part (parameters, tags, latest metrics, inputs, outputs) in one query for the whole page.
+// Every value is a bound argument; the SQL text is assembled only from fixed fragments chosen by the query's
+// closed-set keys and comparators.
+
+extension SQLiteStore {
+    // MARK: Experiments
+
+    static let experimentSelect = """
+        SELECT n.id, x.number, x.name, coalesce(x.artifact_location, 'mlflow-artifacts:/' || x.number), x.lifecycle,
+            x.created_at, coalesce(x.updated_at, x.created_at), x.node_pk
+        FROM experiment x JOIN node n ON n.pk = x.node_pk
+        """
+
+    static func trackedExperiments(_ db: Database, where clause: String, arguments: StatementArguments) throws
+        -> [TrackedExperiment]
+    {
+        let rows = try Row.fetchAll(db, sql: experimentSelect + " " + clause, arguments: arguments)
+        let keys = rows.map { $0[7] as Int64 }
+        var tags: [Int64: [KeyValue]] = [:]
+        if !keys.isEmpty {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT node_pk, key, value FROM tag WHERE node_pk IN (SELECT value FROM json_each(?)) ORDER BY key",
+                arguments: [jsonArray(keys)])
+            {
+                tags[row[0], default: []].append(KeyValue(key: row[1], value: row[2]))
+            }
+        }
+        return rows.map { row in
+            TrackedExperiment(
+                id: ProvID(hex: row[0] as String)!, number: row[1], name: row[2], artifactLocation: row[3],
+                lifecycle: LifecycleStage(rawValue: row[4]) ?? .active, createdAt: time(row[5]),
+                updatedAt: time(row[6]), tags: tags[row[7] as Int64] ?? [])
+        }
+    }
+
+    static func time(_ micros: Int64?) -> ProvTime? {
+        micros.map { ProvTime(microsecondsSinceEpoch: $0) }
+    }
+
+    static func trackedExperiment(_ db: Database, _ reference: ExperimentReference) throws -> TrackedExperiment? {
+        switch reference {
+        case .id(let id): try trackedExperiments(db, where: "WHERE n.id = ?", arguments: [id.hex]).first
+        case .number(let number): try trackedExperiments(db, where: "WHERE x.number = ?", arguments: [number]).first
+        case .name(let name): try trackedExperiments(db, where: "WHERE x.name = ?", arguments: [name]).first
+        }
+    }
+
+    public func createExperiment(_ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?)
+        async throws -> TrackedExperiment
+    {
+        let classifier = self.classifier
+        return try await write { db in
+            _ = try IngestSession.apply([.experiment(record)] + tags.map { .tag($0) }, db: db, classifier: classifier)
+            if let artifactLocation {
+                try db.execute(
+                    sql:
+                        "UPDATE experiment SET artifact_location = ? WHERE node_pk = (SELECT pk FROM node WHERE id = ?)",
+                    arguments: [artifactLocation, record.id.hex])
+            }
+            guard let created = try Self.trackedExperiment(db, .id(record.id)) else {
+                throw StoreError(.backend, "the new experiment \(record.id.hex) could not be read back")
+            }
+            return created
+        }
+    }
+
+    public func ensureDefaultExperiment(_ record: ExperimentRecord) async throws -> TrackedExperiment {
+        let classifier = self.classifier
+        return try await write { db in
+            if let existing = try Self.trackedExperiment(db, .number(0)) { return existing }
+            if try Self.trackedExperiment(db, .name(record.name)) == nil {
+                _ = try IngestSession.apply([.experiment(record)], db: db, classifier: classifier)
+            }
+            try db.execute(sql: "UPDATE experiment SET number = 0 WHERE name = ?", arguments: [record.name])
+            guard let created = try Self.trackedExperiment(db, .number(0)) else {
+                throw StoreError(.backend, "the default experiment could not be read back")
+            }
+            return created
+        }
+    }
+
+    public func trackedExperiment(_ reference: ExperimentReference) async throws -> TrackedExperiment? {
+        try await read { db in try Self.trackedExperiment(db, reference) }
+    }
+
+    public func searchExperiments(_ search: ExperimentSearch) async throws -> SearchPage<TrackedExperiment> {
+        var query = SearchSQL()
+        query.lifecycle(search.lifecycle, column: "x.lifecycle")
+        for clause in search.filter {
+            let expression: String
+            var numeric = false
+            switch clause.key {
+            case .attribute(.id):
+                expression = "x.number"
+                numeric = true
+            case .attribute(.name): expression = "x.name"
+            case .attribute(.creationTime):
+                expression = "(x.created_at / 1000)"
+                numeric = true
+            case .attribute(.lastUpdateTime):
+                expression = "(coalesce(x.updated_at, x.created_at) / 1000)"
+                numeric = true
+            case .tag(let key):
+                try query.keyValueClause(
+                    table: "tag", owner: "node_pk", ownerExpression: "x.node_pk", key: key, clause: clause)
+                continue
+            default:
+                throw Self.unsupported(clause.key, in: "experiment")
+            }
+            try query.compare(expression, clause, numeric: numeric)
+        }
+        for order in search.orderBy {
+            switch order.key {
+            case .attribute(.id): query.order("x.number", order.ascending)
+            case .attribute(.name): query.order("x.name", order.ascending)
+            case .attribute(.creationTime): query.order("x.created_at", order.ascending)
+            case .attribute(.lastUpdateTime): query.order("coalesce(x.updated_at, x.created_at)", order.ascending)
+            case .tag(let key):
+                query.order(
+                    "(SELECT value FROM tag t WHERE t.node_pk = x.node_pk AND t.key = ?)", order.ascending, [key])
+            default: throw Self.unsupported(order.key, in: "experiment")
+            }
+        }
+        query.order("x.created_at", false)
+        query.order("x.number", true)
+        let (clause, arguments) = try query.tail(limit: search.limit, offset: search.offset)
+        return try await read { db in
+            let experiments = try Self.trackedExperiments(db, where: clause, arguments: arguments)
+            return SearchPage(items: Array(experiments.prefix(search.limit)), hasMore: experiments.count > search.limit)
+        }
+    }
+
+    static func unsupported(_ key: SearchKey, in search: String) -> StoreError {
+        StoreError(.invalidQuery, "a \(search) search cannot filter or order by \(key)")
+    }
+
+    // MARK: Runs
+
+    /// The person a run is associated with: the name of its first `wasAssociatedWith` person agent.
+    static let runUserExpression = """
+        (SELECT a.name FROM relation ua JOIN agent a ON a.node_pk = ua.object_pk
+            WHERE ua.subject_pk = r.node_pk AND ua.kind = 'wasAssociatedWith' AND a.kind = 'person'
+            ORDER BY ua.pk LIMIT 1)
+        """
+
+    static let runArtifactURIExpression =
+        "(coalesce(x.artifact_location, 'mlflow-artifacts:/' || x.number) || '/' || n.id || '/artifacts')"
+
+    static let trackedRunSelect = """
+        SELECT r.node_pk, n.id, xn.id, x.number, coalesce(x.artifact_location, 'mlflow-artifacts:/' || x.number),
+            r.name, r.status, r.started_at, r.ended_at, r.lifecycle, \(runUserExpression)
+        FROM run r
+        JOIN node n ON n.pk = r.node_pk
+        JOIN experiment x ON x.node_pk = r.experiment_pk
+        JOIN node xn ON xn.pk = x.node_pk
+        """
+
+    public func trackedRuns(_ ids: [ProvID]) async throws -> [TrackedRun] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in
+            let keys = try Int64.fetchAll(
+                db, sql: "SELECT pk FROM node WHERE id IN (SELECT value FROM json_each(?)) AND node_type = 'run'",
+                arguments: [Self.jsonArray(ids.map(\.hex))])
+            let runs = try Self.trackedRuns(db, keys: keys)
+            let byID = Dictionary(runs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return ids.compactMap { byID[$0] }
+        }
+    }
+
+    /// Reads complete runs by key, in the order of `keys`.
+    static func trackedRuns(_ db: Database, keys: [Int64]) throws -> [TrackedRun] {
+        guard !keys.isEmpty else { return [] }
+        let keyList = jsonArray(keys)
+        let inKeys = "IN (SELECT value FROM json_each(?))"
+        var runs: [Int64: TrackedRun] = [:]
+        try eachRow(db, sql: trackedRunSelect + " WHERE r.node_pk \(inKeys)", arguments: [keyList]) { row in
+            runs[row[0]] = TrackedRun(
+                id: ProvID(hex: row[1] as String)!, experimentID: ProvID(hex: row[2] as String)!,
+                experimentNumber: row[3], experimentArtifactLocation: row[4], name: row[5],
+                user: row[10], status: RunStatus(rawValue: row[6]) ?? .running,
+                startedAt: ProvTime(microsecondsSinceEpoch: row[7]), endedAt: time(row[8]),
+                lifecycle: LifecycleStage(rawValue: row[9]) ?? .active)
+        }
+        try eachRow(
+            db, sql: "SELECT node_pk, key, value FROM parameter WHERE node_pk \(inKeys) ORDER BY node_pk, key",
+            arguments: [keyList]
+        ) { row in
+            runs[row[0]]?.parameters.append(KeyValue(key: row[1], value: row[2]))
+        }
+        try eachRow(
+            db, sql: "SELECT node_pk, key, value FROM tag WHERE node_pk \(inKeys) ORDER BY node_pk, key",
+            arguments: [keyList]
+        ) { row in
+            runs[row[0]]?.tags.append(KeyValue(key: row[1], value: row[2]))
+        }
+        try eachRow(
+            db,
+            sql: """
+                SELECT run_pk, key, last_value, coalesce(last_step, 0), last_time FROM metric_series
+                WHERE run_pk \(inKeys) ORDER BY run_pk, key
+                """, arguments: [keyList]
+        ) { row in
+            runs[row[0]]?.metrics.append(
+                TrackedMetric(key: row[1], value: (row[2] as Double?) ?? .nan, step: row[3], time: time(row[4])))
+        }
+        let entityColumns = "en.id, e.kind, e.name, e.location, e.digest, e.size_bytes, e.created_at, e.attributes"
+        try eachRow(
+            db,
+            sql: """
+                SELECT rel.subject_pk, rel.attributes, rel.time, \(entityColumns)
+                FROM relation rel JOIN entity e ON e.node_pk = rel.object_pk JOIN node en ON en.pk = e.node_pk
+                WHERE rel.subject_pk \(inKeys) AND rel.kind = 'used' AND e.kind IN ('dataset', 'model')
+                ORDER BY rel.subject_pk, e.kind, e.name, rel.pk
+                """, arguments: [keyList]
+        ) { row in
+            runs[row[0]]?.inputs.append(
+                RunLink(entity: entityRecord(row, offset: 3), attributes: decodeObject(row[1]), time: time(row[2])))
+        }
+        try eachRow(
+            db,
+            sql: """
+                SELECT rel.object_pk, rel.attributes, rel.time, \(entityColumns)
+                FROM relation rel JOIN entity e ON e.node_pk = rel.subject_pk JOIN node en ON en.pk = e.node_pk
+                WHERE rel.object_pk \(inKeys) AND rel.kind = 'wasGeneratedBy' AND e.kind = 'model'
+                ORDER BY rel.object_pk, rel.pk
+                """, arguments: [keyList]
+        ) { row in
+            runs[row[0]]?.outputModels.append(
+                RunLink(entity: entityRecord(row, offset: 3), attributes: decodeObject(row[1]), time: time(row[2])))
+        }
+        return keys.compactMap { runs[$0] }
+    }
+
+    /// Runs `body` on each row of a query without copying the rows (faster than `fetchAll` for large pages).
+    static func eachRow(
+        _ db: Database, sql: String, arguments: StatementArguments, _ body: (Row) throws -> Void
+    ) throws {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() { try body(row) }
+    }
+
+    static func entityRecord(_ row: Row, offset: Int) -> EntityRecord {
+        EntityRecord(
+            id: ProvID(hex: row[offset] as String)!, kind: EntityKind(rawValue: row[offset + 1]) ?? .file,
+            name: row[offset + 2], location: row[offset + 3], digest: row[offset + 4], sizeBytes: row[offset + 5],
+            createdAt: time(row[offset + 6]), attributes: decodeObject(row[offset + 7]))
+    }
+
+    public func searchRuns(_ search: RunSearch) async throws -> SearchPage<TrackedRun> {
+        var query = SearchSQL()
+        query.condition(
+            "x.number IN (SELECT value FROM json_each(?))", [Self.jsonArray(search.experiments.map { $0 })])
+        query.lifecycle(search.lifecycle, column: "r.lifecycle")
+        for clause in search.filter {
+            switch clause.key {
+            case .attribute(let attribute):
+                guard let expression = Self.runAttributeExpression(attribute) else {
+                    throw Self.unsupported(clause.key, in: "run")
+                }
+                try query.compare(
+                    attribute == .status ? "upper(\(expression))" : expression, clause, numeric: attribute.isNumeric)
+            case .metric(let key):
+                let (sql, arguments) = try SearchSQL.comparison("m.last_value", clause, numeric: true)
+                query.condition(
+                    "EXISTS (SELECT 1 FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ? AND \(sql))",
+                    [key] + arguments)
+            case .parameter(let key):
+                try query.keyValueClause(
+                    table: "parameter", owner: "node_pk", ownerExpression: "r.node_pk", key: key, clause: clause)
+            case .tag(let key):
+                try query.keyValueClause(
+                    table: "tag", owner: "node_pk", ownerExpression: "r.node_pk", key: key, clause: clause)
+            case .dataset(let field):
+                let expression =
+                    switch field {
+                    case .name: "e.name"
+                    case .digest: "json_extract(e.attributes, '$.\(TrackedDataset.Attribute.digest)')"
+                    case .context: "json_extract(rel.attributes, '$.\(TrackedDataset.Attribute.context)')"
+                    }
+                let (sql, arguments) = try SearchSQL.comparison(expression, clause, numeric: false)
+                query.condition(
+                    """
+                    EXISTS (SELECT 1 FROM relation rel JOIN entity e ON e.node_pk = rel.object_pk
+                        WHERE rel.subject_pk = r.node_pk AND rel.kind = 'used' AND e.kind = 'dataset' AND \(sql))
+                    """, arguments)
+            }
+        }
+        for order in search.orderBy {
+            switch order.key {
+            case .attribute(let attribute):
+                guard let expression = Self.runAttributeExpression(attribute) else {
+                    throw Self.unsupported(order.key, in: "run")
+                }
+                query.order(expression, order.ascending, missingLast: attribute == .endTime || attribute == .name)
+            case .metric(let key):
+                // Numbers, then NaN (a NULL value), then runs without the metric, in both directions.
+                query.order(
+                    """
+                    coalesce((SELECT CASE WHEN m.last_value IS NULL THEN 1 ELSE 0 END FROM metric_series m
+                        WHERE m.run_pk = r.node_pk AND m.key = ?), 2)
+                    """, true, [key])
+                query.order(
+                    "(SELECT m.last_value FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ?)",
+                    order.ascending, [key])
+            case .parameter(let key):
+                query.order(
+                    "(SELECT p.value FROM parameter p WHERE p.node_pk = r.node_pk AND p.key = ?)", order.ascending,
+                    [key], missingLast: true)
+            case .tag(let key):
+                query.order(
+                    "(SELECT t.value FROM tag t WHERE t.node_pk = r.node_pk AND t.key = ?)", order.ascending, [key],
+                    missingLast: true)
+            case .dataset:
+                throw Self.unsupported(order.key, in: "run")
+            }
+        }
+        query.order("r.started_at", false)
+        query.order("n.id", true)
+        let (tail, arguments) = try query.tail(limit: search.limit, offset: search.offset)
+        let sql = """
+            SELECT r.node_pk FROM run r
+            JOIN node n ON n.pk = r.node_pk
+            JOIN experiment x ON x.node_pk = r.experiment_pk
+            \(tail)
+            """
+        return try await read { db in
+            let keys = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            let runs = try Self.trackedRuns(db, keys: Array(keys.prefix(search.limit)))
+            return SearchPage(items: runs, hasMore: keys.count > search.limit)
+        }
+    }
+
+    /// The SQL expression of a run attribute (over `r`, `n` and `x`), or `nil` for one runs do not have.
+    static func runAttributeExpression(_ attribute: SearchAttribute) -> String? {
+        switch attribute {
+        case .id: "n.id"
+        case .name: "r.name"
+        case .status: "r.status"
+        case .user: runUserExpression
+        case .artifactURI: runArtifactURIExpression
+        case .startTime: "(r.started_at / 1000)"
+        case .endTime: "(r.ended_at / 1000)"
+        case .creationTime, .lastUpdateTime, .modelType, .sourceRun: nil
+        }
+    }
+
+    // MARK: Logged models
+
+    static let modelSourceRunExpression = """
+        (SELECT sn.id FROM relation g JOIN node sn ON sn.pk = g.object_pk
+            WHERE g.subject_pk = e.node_pk AND g.kind = 'wasGeneratedBy' AND sn.node_type = 'run'
+            ORDER BY g.pk LIMIT 1)
+        """
+
+    static let modelExperimentJoin = """
+        LEFT JOIN experiment x ON x.node_pk = (SELECT hm.subject_pk FROM relation hm
+            JOIN node hn ON hn.pk = hm.subject_pk
+            WHERE hm.object_pk = e.node_pk AND hm.kind = 'hadMember' AND hn.node_type = 'experiment'
+            ORDER BY hm.pk LIMIT 1)
+        LEFT JOIN node xn ON xn.pk = x.node_pk
+        """
+
+    static func trackedModels(_ db: Database, keys: [Int64]) throws -> [TrackedModel] {
+        guard !keys.isEmpty else { return [] }
+        let keyList = jsonArray(keys)
+        var models: [Int64: TrackedModel] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.node_pk, xn.id, x.number, \(modelSourceRunExpression),
+                    en.id, e.kind, e.name, e.location, e.digest, e.size_bytes, e.created_at, e.attributes
+                FROM entity e JOIN node en ON en.pk = e.node_pk
+                \(modelExperimentJoin)
+                WHERE e.node_pk IN (SELECT value FROM json_each(?))
+                """, arguments: [keyList])
+        {
+            models[row[0]] = TrackedModel(
+                entity: entityRecord(row, offset: 4), experimentID: (row[1] as String?).flatMap { ProvID(hex: $0) },
+                experimentNumber: row[2], sourceRun: (row[3] as String?).flatMap { ProvID(hex: $0) }, metrics: [])
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT mm.model_pk, mm.key, mm.value, mm.step, mm.time, rn.id, mm.dataset_name, mm.dataset_digest
+                FROM model_metric mm JOIN node rn ON rn.pk = mm.run_pk
+                WHERE mm.model_pk IN (SELECT value FROM json_each(?))
+                ORDER BY mm.model_pk, mm.key, mm.step, mm.time, mm.rowid
+                """, arguments: [keyList])
+        {
+            let dataset: MetricDataset? =
+                if let name = row[6] as String?, let digest = row[7] as String? {
+                    MetricDataset(name: name, digest: digest)
+                } else { nil }
+            models[row[0]]?.metrics.append(
+                TrackedModelMetric(
+                    key: row[1], value: (row[2] as Double?) ?? .nan, step: row[3], time: time(row[4]),
+                    run: ProvID(hex: row[5] as String)!, dataset: dataset))
+        }
+        return keys.compactMap { models[$0] }
+    }
+
+    public func trackedModel(_ id: ProvID) async throws -> TrackedModel? {
+        try await read { db in
+            guard
+                let key = try Int64.fetchOne(
+                    db, sql: "SELECT pk FROM node WHERE id = ? AND node_type = 'entity'", arguments: [id.hex])
+            else { return nil }
+            return try Self.trackedModels(db, keys: [key]).first
+        }
+    }
+
+    public func searchModels(_ search: ModelSearch) async throws -> SearchPage<TrackedModel> {
+        var query = SearchSQL()
+        query.condition("e.kind = 'model'", [])
+        query.condition(
+            "x.number IN (SELECT value FROM json_each(?))", [Self.jsonArray(search.experiments.map { $0 })])
+        func attributeText(_ key: String) -> String { "json_extract(e.attributes, '$.\(key)')" }
+        func expression(_ attribute: SearchAttribute) -> String? {
+            switch attribute {
+            case .id: "en.id"
+            case .name: "e.name"
+            case .status: attributeText(TrackedModel.Attribute.status)
+            case .modelType: attributeText(TrackedModel.Attribute.modelType)
+            case .sourceRun: Self.modelSourceRunExpression
+            case .creationTime: "(e.created_at / 1000)"
+            case .lastUpdateTime: attributeText(TrackedModel.Attribute.updatedAt)
+            case .user, .artifactURI, .startTime, .endTime: nil
+            }
+        }
+        for clause in search.filter {
+            switch clause.key {
+            case .attribute(let attribute):
+                guard let sql = expression(attribute) else { throw Self.unsupported(clause.key, in: "logged-model") }
+                try query.compare(sql, clause, numeric: attribute.isNumeric)
+            case .metric(let key):
+                let (sql, arguments) = try SearchSQL.comparison("mm.value", clause, numeric: true)
+                query.condition(
+                    "EXISTS (SELECT 1 FROM model_metric mm WHERE mm.model_pk = e.node_pk AND mm.key = ? AND \(sql))",
+                    [key] + arguments)
+            case .parameter(let key), .tag(let key):
+                let object =
+                    if case .parameter = clause.key { TrackedModel.Attribute.parameters } else {
+                        TrackedModel.Attribute.tags
+                    }
+                if clause.comparator == .isNull || clause.comparator == .isNotNull {
+                    query.condition(
+                        (clause.comparator == .isNull ? "NOT " : "")
+                            + "EXISTS (SELECT 1 FROM json_each(e.attributes, '$.\(object)') j WHERE j.key = ?)", [key])
+                } else {
+                    let (sql, arguments) = try SearchSQL.comparison("j.value", clause, numeric: false)
+                    query.condition(
+                        "EXISTS (SELECT 1 FROM json_each(e.attributes, '$.\(object)') j WHERE j.key = ? AND \(sql))",
+                        [key] + arguments)
+                }
+            case .dataset:
+                throw Self.unsupported(clause.key, in: "logged-model")
+            }
+        }
+        for order in search.orderBy {
+            switch order.key {
+            case .attribute(let attribute):
+                guard let sql = expression(attribute) else { throw Self.unsupported(order.key, in: "logged-model") }
+                query.order(sql, order.ascending, missingLast: true)
+            case .metric(let key):
+                query.order(
+                    """
+                    (SELECT mm.value FROM model_metric mm WHERE mm.model_pk = e.node_pk AND mm.key = ?
+                        ORDER BY mm.step DESC, mm.time DESC LIMIT 1)
+                    """, order.ascending, [key], missingLast: true)
+            case .parameter(let key):
+                query.order(
+                    "json_extract(e.attributes, '$.\(TrackedModel.Attribute.parameters).' || json_quote(?))",
+                    order.ascending, [key], missingLast: true)
+            case .tag(let key):
+                query.order(
+                    "json_extract(e.attributes, '$.\(TrackedModel.Attribute.tags).' || json_quote(?))",
+                    order.ascending, [key], missingLast: true)
+            case .dataset:
+                throw Self.unsupported(order.key, in: "logged-model")
+            }
+        }
+        query.order("e.created_at", false)
+        query.order("en.id", true)
+        let (tail, arguments) = try query.tail(limit: search.limit, offset: search.offset)
+        let sql = """
+            SELECT e.node_pk FROM entity e JOIN node en ON en.pk = e.node_pk
+            \(Self.modelExperimentJoin)
+            \(tail)
+            """
+        return try await read { db in
+            let keys = try Int64.fetchAll(db, sql: sql, arguments: arguments)
+            let models = try Self.trackedModels(db, keys: Array(keys.prefix(search.limit)))
+            return SearchPage(items: models, hasMore: keys.count > search.limit)
+        }
+    }
+
+    /// Runs a write, mapping database failures to ``StoreError`` (ingest and store errors pass through).
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as IngestError {
+            throw error
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.backend, "the store could not write: \(Self.safeMessage(error))")
+        }
+    }
+}
+
+/// Builds the WHERE, ORDER BY and LIMIT parts of a search from fixed fragments and bound arguments.
+struct SearchSQL {
+    private var conditions: [String] = []
+    private var orders: [String] = []
+    private var conditionArguments = StatementArguments()
+    private var orderArguments = StatementArguments()
+
+    mutating func condition(_ sql: String, _ arguments: StatementArguments) {
+        conditions.append(sql)
+        conditionArguments += arguments
+    }
+
+    mutating func lifecycle(_ filter: LifecycleFilter, column: String) {
+        switch filter {
+        case .activeOnly: condition("\(column) = 'active'", [])
+        case .deletedOnly: condition("\(column) = 'deleted'", [])
+        case .all: break
+        }
+    }
+
+    /// Adds an ordering key; with `missingLast`, records where it is NULL come last in both directions.
+    mutating func order(
+        _ expression: String, _ ascending: Bool, _ arguments: StatementArguments = [], missingLast: Bool = false
+    ) {
+        if missingLast {
+            orders.append("(\(expression)) IS NULL")
+            orderArguments += arguments
+        }
+        orders.append("\(expression) \(ascending ? "ASC" : "DESC")")
+        orderArguments += arguments
+    }
+
+    /// Adds a comparison of `expression` with the clause's value.
+    mutating func compare(_ expression: String, _ clause: SearchClause, numeric: Bool) throws {
+        let (sql, arguments) = try Self.comparison(expression, clause, numeric: numeric)
+        condition(sql, arguments)
+    }
+
+    /// A clause on a key-value table (parameters, tags) whose rows belong to `ownerExpression`.
+    mutating func keyValueClause(
+        table: String, owner: String, ownerExpression: String, key: String, clause: SearchClause
+    ) throws {
+        let exists = "EXISTS (SELECT 1 FROM \(table) kv WHERE kv.\(owner) = \(ownerExpression) AND kv.key = ?"
+        switch clause.comparator {
+        case .isNull: condition("NOT " + exists + ")", [key])
+        case .isNotNull: condition(exists + ")", [key])
+        default:
+            let (sql, arguments) = try Self.comparison("kv.value", clause, numeric: false)
+            condition(exists + " AND \(sql))", [key] + arguments)
+        }
+    }
+
+    /// The WHERE, ORDER BY, LIMIT and OFFSET clauses with all their arguments; one row more than `limit` is asked
+    /// for, to tell whether another page follows.
+    func tail(limit: Int, offset: Int) throws -> (String, StatementArguments) {
+        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
+        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
+        var sql = ""
+        if !conditions.isEmpty { sql += "WHERE " + conditions.joined(separator: "\n  AND ") }
+        if !orders.isEmpty { sql += "\nORDER BY " + orders.joined(separator: ", ") }
+        sql += "\nLIMIT ? OFFSET ?"
+        var arguments = conditionArguments
+        arguments += orderArguments
+        arguments += [limit + 1, offset]
+        return (sql, arguments)
+    }
+
+    /// The SQL comparing `expression` with a clause's value, and its arguments.
+    static func comparison(_ expression: String, _ clause: SearchClause, numeric: Bool) throws
+        -> (String, StatementArguments)
+    {
+        func scalar() throws -> any DatabaseValueConvertible {
+            switch clause.value {
+            case .number(let number):
+                return number
+            case .string(let text):
+                if numeric {
+                    guard let number = Double(text) else {
+                        throw StoreError(.invalidQuery, "'\(text)' is not a number")
+                    }
+                    return number
+                }
+                return text
+            case .list, .none:
+                throw StoreError(.invalidQuery, "\(clause.comparator.rawValue) needs a single value")
+            }
+        }
+        func list() throws -> String {
+            guard case .list(let values) = clause.value else {
+                throw StoreError(.invalidQuery, "\(clause.comparator.rawValue) needs a list of values")
+            }
+            if numeric {
+                return "["
+                    + values.compactMap { Double($0).map { JSONValue.format(number: $0) } }
+                    .joined(separator: ",") + "]"
+            }
+            return JSONValue.array(values.map { .string($0) }).jsonText
+        }
+        switch clause.comparator {
+        case .equal: return ("\(expression) = ?", [try scalar()])
+        case .notEqual: return ("\(expression) <> ?", [try scalar()])
+        case .less: return ("\(expression) < ?", [try scalar()])
+        case .lessOrEqual: return ("\(expression) <= ?", [try scalar()])
+        case .greater: return ("\(expression) > ?", [try scalar()])
+        case .greaterOrEqual: return ("\(expression) >= ?", [try scalar()])
+        case .like:
+            guard case .string(let pattern) = clause.value else {
+                throw StoreError(.invalidQuery, "LIKE needs a quoted pattern")
+            }
+            // SQLite's LIKE ignores case; GLOB is its case-sensitive counterpart.
+            return ("\(expression) GLOB ?", [globPattern(like: pattern)])
+        case .ilike:
+            guard case .string(let pattern) = clause.value else {
+                throw StoreError(.invalidQuery, "ILIKE needs a quoted pattern")
+            }
+            return ("lower(\(expression)) LIKE lower(?)", [pattern])
+        case .in: return ("\(expression) IN (SELECT value FROM json_each(?))", [try list()])
+        case .notIn: return ("\(expression) NOT IN (SELECT value FROM json_each(?))", [try list()])
+        case .isNull: return ("\(expression) IS NULL", [])
+        case .isNotNull: return ("\(expression) IS NOT NULL", [])
+        }
+    }
+
+    /// Turns a LIKE pattern (`%`, `_`) into the equivalent GLOB pattern, escaping GLOB's own wildcards.
+    static func globPattern(like pattern: String) -> String {
+        var glob = ""
+        for character in pattern {
+            switch character {
+            case "%": glob += "*"
+            case "_": glob += "?"
+            case "*": glob += "[*]"
+            case "?": glob += "[?]"
+            case "[": glob += "[[]"
+            default: glob.append(character)
+            }
+        }
+        return glob
+    }
+}
