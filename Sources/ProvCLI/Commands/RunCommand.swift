@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import ProvCapture
 import ProvModel
+import ProvServer
 import ProvStore
+import ServiceLifecycle
 
 /// `provkit run -- CMD ARGS...`: capture any program as a run.
 struct RunCommand: AsyncParsableCommand {
@@ -17,6 +20,10 @@ struct RunCommand: AsyncParsableCommand {
             telemetry of the whole process tree (at start, at end and every --interval seconds), the exit status, \
             duration and output sizes. Declared inputs are hashed (SHA-256) and recorded as used, declared outputs \
             as generated. SIGINT and SIGTERM are forwarded to the program, and provkit exits with its exit code.
+
+            The program also gets an MLflow endpoint: MLFLOW_TRACKING_URI (an in-process tracking server on a free \
+            loopback port over the same store, or the --server), MLFLOW_RUN_ID and MLFLOW_EXPERIMENT_ID, so an \
+            unmodified script that logs through the mlflow client logs into this very run. --no-mlflow turns it off.
 
             Examples:
               provkit run --experiment cnn-sweep --input data/ --output model.onnx -- python train.py --lr 0.1
@@ -53,6 +60,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Do not sample GPUs through nvidia-smi.")
     var noGPU = false
 
+    @Flag(help: "Do not give the program an MLflow tracking endpoint.")
+    var noMLflow = false
+
     @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -68,17 +78,69 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sink: any ProvenanceEventSink
+        LoggingBootstrap.once(verbose: storeOptions.verbose)
         if let server {
             guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw CLIError("--server \(server) is not an http(s) URL such as http://127.0.0.1:5000")
             }
             let token = authToken ?? ProcessInfo.processInfo.environment["PROVKIT_AUTH_TOKEN"]
-            sink = HTTPEventSink(server: url, token: token)
-        } else {
-            sink = try storeOptions.open()
+            var mlflow: [String: String] = [:]
+            if !noMLflow {
+                mlflow["MLFLOW_TRACKING_URI"] = server
+                if let token { mlflow["MLFLOW_TRACKING_TOKEN"] = token }
+            }
+            try await capture(into: HTTPEventSink(server: url, token: token), mlflowEnvironment: mlflow) { capture in
+                try await capture.recorder.flush()  // the run exists on the server before the program asks for it
+                return nil
+            }
+            return
         }
-        LoggingBootstrap.once(verbose: storeOptions.verbose)
+        let store = try storeOptions.open()
+        guard !noMLflow else {
+            try await capture(into: store, mlflowEnvironment: [:]) { _ in nil }
+            return
+        }
+        // An in-process MLflow tracking server over the same store, on a free loopback port, for the program.
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let storeFile = try StoreFactory.sqlitePath(for: storeOptions.location)
+        configuration.artifactsRoot = URL(fileURLWithPath: storeFile).deletingLastPathComponent()
+            .appendingPathComponent("artifacts")
+        try? FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
+        let (addresses, address) = AsyncStream<String>.makeStream()
+        let logger = Logger(label: "provkit.run.server")
+        let application = buildApplication(
+            configuration: configuration, store: store, logger: logger,
+            onServerRunning: { url in address.yield(url) })
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var urls = addresses.makeAsyncIterator()
+            guard let url = await urls.next() else { throw CLIError("the in-process MLflow server did not start") }
+            do {
+                try await capture(into: store, mlflowEnvironment: ["MLFLOW_TRACKING_URI": url]) { capture in
+                    // The program may ask for its run at once: store the run's start before it begins.
+                    try await capture.recorder.flush()
+                    return try await store.trackedExperiment(.id(capture.experiment)).map { String($0.number) }
+                }
+            } catch {
+                await services.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    /// Runs the program under capture into `sink`. `prepare` runs after the run has started and before the program
+    /// does, and returns the MLflow experiment id to hand to the program, if there is one.
+    private func capture(
+        into sink: any ProvenanceEventSink, mlflowEnvironment: [String: String],
+        prepare: @escaping (ProvCapture) async throws -> String?
+    ) async throws {
         var options = CommandCapture.Options(arguments: command)
         options.runName = name
         options.inputs = inputs
@@ -86,18 +148,25 @@ struct RunCommand: AsyncParsableCommand {
         options.interval = interval
         options.tailBytes = tail
         options.gpuTelemetry = !noGPU
-        let runName = name ?? (command[0].split(separator: "/").last.map(String.init) ?? command[0])
-        let captureOptions = ProvCapture.Options()
+        let runName = name ?? Self.defaultRunName(command)
         var exitCode: Int32 = 0
         var captureFailure: (any Error)? = nil
         do {
             try await ProvCapture.withSession(
-                sink: sink, experiment: experiment, options: captureOptions, logger: Logger(label: "provkit.run")
+                sink: sink, experiment: experiment, options: ProvCapture.Options(),
+                logger: Logger(label: "provkit.run")
             ) { capture in
                 let run = capture.startRun(runName, kind: .workflow, parent: nil)
                 var options = options
                 options.extraEnvironment["PROVKIT_RUN_ID"] = run.id.hex
+                if !mlflowEnvironment.isEmpty {
+                    options.extraEnvironment.merge(mlflowEnvironment) { _, new in new }
+                    options.extraEnvironment["MLFLOW_RUN_ID"] = run.id.hex
+                }
                 do {
+                    if let experimentNumber = try await prepare(capture), !mlflowEnvironment.isEmpty {
+                        options.extraEnvironment["MLFLOW_EXPERIMENT_ID"] = experimentNumber
+                    }
                     let termination = try await CommandCapture(capture: capture, options: options).execute(run: run)
                     exitCode = termination.exitCode
                 } catch {
@@ -112,5 +181,16 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError("\(captureFailure)")
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// The program's name, or for an interpreter running a script (`python train.py`), the script's.
+    static func defaultRunName(_ command: [String]) -> String {
+        func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+        if CommandCapture.isPython(command), command.count > 1, let script = command.dropFirst().first(where: {
+            !$0.hasPrefix("-")
+        }), script.hasSuffix(".py") {
+            return base(script)
+        }
+        return base(command[0])
     }
 }
