@@ -64,20 +64,13 @@ struct IngestCommand: AsyncParsableCommand {
 
     /// Decodes every non-blank line; returns the events and, for each, its 1-based line number.
     static func decode(_ text: String, source: String) throws -> ([ProvEvent], [Int]) {
-        var events: [ProvEvent] = []
-        var lineNumbers: [Int] = []
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            if trimmed.allSatisfy(\.isWhitespace) { continue }
-            do {
-                events.append(try EventCodec.decode(line: trimmed))
-                lineNumbers.append(lineNumber)
-            } catch {
-                let field = error.field.map { ", field '\($0)'" } ?? ""
-                throw CLIError("\(source):\(lineNumber)\(field): \(error.message). Nothing from the file was stored.")
-            }
+        let events: [ProvEvent]
+        let lineNumbers: [Int]
+        do {
+            (events, lineNumbers) = try EventCodec.decode(lines: text)
+        } catch {
+            let field = error.error.field.map { ", field '\($0)'" } ?? ""
+            throw CLIError("\(source):\(error.line)\(field): \(error.error.message). Nothing from the file was stored.")
         }
         guard !events.isEmpty else { throw CLIError("\(source) holds no events (every line is blank)") }
         return (events, lineNumbers)

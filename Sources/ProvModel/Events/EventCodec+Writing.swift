@@ -198,6 +198,14 @@ struct JSONObjectWriter {
     }
 
     private mutating func appendQuoted(_ text: String) {
+        JSONValue.appendQuoted(text, to: &bytes)
+    }
+}
+
+extension JSONValue {
+    /// Appends `text` as a quoted, escaped JSON string to a byte buffer (the byte-level twin of
+    /// ``writeQuoted(_:to:)``).
+    public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -207,10 +215,9 @@ struct JSONObjectWriter {
             case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
-                    hex[Int(byte & 0xF)],
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    ProvID.hexDigit(byte >> 4), ProvID.hexDigit(byte & 0xF),
                 ])
             default: bytes.append(byte)
             }

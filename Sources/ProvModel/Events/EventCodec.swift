@@ -34,6 +34,35 @@ public enum EventCodec {
         return try decode(object: object)
     }
 
+    /// A line of a JSON Lines text that is not a valid event: its 1-based number and what is wrong with it.
+    public struct LineError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var error: EventFormatError
+
+        public var description: String { "line \(line): \(error)" }
+    }
+
+    /// Decodes every non-blank line of a JSON Lines text (a trailing `\r` is ignored).
+    /// - Returns: the events, and for each its 1-based line number.
+    /// - Throws: ``LineError`` for the first line that is not a valid event.
+    public static func decode(lines text: some StringProtocol) throws(LineError) -> (events: [ProvEvent], lines: [Int]) {
+        var events: [ProvEvent] = []
+        var numbers: [Int] = []
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed.allSatisfy(\.isWhitespace) { continue }
+            do {
+                events.append(try decode(line: trimmed))
+                numbers.append(number)
+            } catch {
+                throw LineError(line: number, error: error)
+            }
+        }
+        return (events, numbers)
+    }
+
     /// Decodes one event from an already-parsed JSON object.
     /// - Throws: ``EventFormatError`` naming the field at fault.
     public static func decode(object: [String: JSONValue]) throws(EventFormatError) -> ProvEvent {

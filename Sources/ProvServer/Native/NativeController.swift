@@ -32,22 +32,14 @@ struct NativeController<Context: RequestContext>: Sendable {
         var request = request
         let buffer = try await request.collectBody(upTo: dependencies.configuration.maxEventBytes)
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        var events: [ProvEvent] = []
-        var lines: [Int] = []
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            if trimmed.allSatisfy(\.isWhitespace) { continue }
-            do {
-                events.append(try EventCodec.decode(line: trimmed))
-                lines.append(lineNumber)
-            } catch {
-                throw NativeIngestError(
-                    line: lineNumber, field: error.field,
-                    apiError: .invalid("line \(lineNumber): \(error.description). Nothing from the request was stored.")
-                )
-            }
+        let events: [ProvEvent]
+        let lines: [Int]
+        do {
+            (events, lines) = try EventCodec.decode(lines: text)
+        } catch {
+            throw NativeIngestError(
+                line: error.line, field: error.error.field,
+                apiError: .invalid("line \(error.line): \(error.error.description). Nothing from the request was stored."))
         }
         guard !events.isEmpty else {
             throw APIError.invalid("The request holds no events: send one JSON event per line (docs/event-format.md).")
