@@ -40,5 +40,5 @@ print("|---|---|---|---|")
 print(f"| record one no-op task, median | {f['task_median_us']:.2f} µs | {p['task_median_us']:.3f} µs | {f['task_median_us']/p['task_median_us']:.0f}× lower |")
 print(f"| record one task, mean incl. final write | {f['task_mean_with_dump_us']:.2f} µs | {p['task_mean_with_flush_us']:.3f} µs | {f['task_mean_with_dump_us']/p['task_mean_with_flush_us']:.0f}× lower |")
 print(f"| one telemetry snapshot (Flowcept: per-task cost with telemetry, minus without, halved) | {flowcept_snapshot:.0f} µs | {p['snapshot_both_us']:.1f} µs | {flowcept_snapshot/p['snapshot_both_us']:.0f}× lower |")
-print(f"| `provkit run` on a {o['bare_median_s']:.1f} s CPU-bound job (median of {o['repeats']}) | – | {o['overhead_percent']:+.2f} % wall time | – |")
+print(f"| `provkit run` on a {o['bare_median_s']:.1f} s CPU-bound job (median of {o['repeats']}) | – | {o['overhead_percent']:+.2f} % wall, {o['cpu_overhead_percent']:+.2f} % CPU | – |")
 PY

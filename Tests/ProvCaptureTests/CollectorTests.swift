@@ -1,5 +1,5 @@
 import Foundation
-import ProvCapture
+@testable import ProvCapture
 import ProvModel
 import ProvTesting
 import Testing
@@ -131,6 +131,25 @@ struct CollectorTests {
         for key in report.facts.keys where key != "machine_architecture" {
             #expect(Taxonomy.standard.classify(key) != nil, "\(key) is not classified")
         }
+    }
+
+    @Test("installed Python distributions are read from their metadata, the first folder on the path winning")
+    func pythonDistributions() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        func install(_ site: String, _ directory: String, _ file: String, name: String, version: String) throws {
+            let path = folder.path("\(site)/\(directory)")
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try "Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\nSummary: x\n"
+                .write(toFile: path + "/" + file, atomically: true, encoding: .utf8)
+        }
+        try install("venv", "numpy-2.4.6.dist-info", "METADATA", name: "numpy", version: "2.4.6")
+        try install("venv", "scikit_learn-1.9.1.dist-info", "METADATA", name: "scikit-learn", version: "1.9.1")
+        try install("system", "numpy-1.26.0.dist-info", "METADATA", name: "numpy", version: "1.26.0")
+        try install("system", "six-1.16.0.egg-info", "PKG-INFO", name: "six", version: "1.16.0")
+        let packages = EnvironmentCollector.installedDistributions(
+            in: [folder.path("venv"), folder.path("system"), folder.path("missing")])
+        #expect(packages == ["numpy": "2.4.6", "scikit-learn": "1.9.1", "six": "1.16.0"])
     }
 
     @Test("secrets are recognised by name and credentials are removed from remotes")

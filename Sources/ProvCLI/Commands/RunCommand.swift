@@ -57,10 +57,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The server's token (env PROVKIT_AUTH_TOKEN).", valueName: "token"))
     var authToken: String?
 
-    @Flag(help: "Do not sample GPUs through nvidia-smi.")
+    @Flag(name: .customLong("no-gpu"), help: "Do not sample GPUs through nvidia-smi.")
     var noGPU = false
 
-    @Flag(help: "Do not give the program an MLflow tracking endpoint.")
+    @Flag(name: .customLong("no-mlflow"), help: "Do not give the program an MLflow tracking endpoint.")
     var noMLflow = false
 
     @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")

@@ -167,28 +167,52 @@ public struct EnvironmentCollector: Sendable {
         if !report.gpus.isEmpty { facts["gpu_count"] = String(report.gpus.count) }
         // Python.
         if includePython, let python = pythonExecutable ?? GPUTelemetryCollector.find("python3") {
-            if let version = ExternalCommand.run(python, ["-c", "import platform; print(platform.python_version())"], timeout: 10),
-                version.status == 0
-            {
-                facts["python_version"] = version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            if let list = ExternalCommand.run(
-                python, ["-m", "pip", "list", "--format=json", "--disable-pip-version-check"], timeout: 60),
-                list.status == 0,
-                let items = try? JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]]
-            {
-                var packages: [String: String] = [:]
-                for item in items {
-                    if let name = item["name"] as? String, let version = item["version"] as? String {
-                        packages[name] = version
-                    }
-                }
-                report.pythonPackages = packages
+            // One short interpreter start for the version and the import path; the installed distributions are then
+            // read from their metadata files (as `pip list` does, without pip's start-up cost).
+            let probe = "import platform, sys; print(platform.python_version()); print('\\n'.join(p for p in sys.path if p))"
+            if let output = ExternalCommand.run(python, ["-c", probe], timeout: 10), output.status == 0 {
+                let lines = output.standardOutput.split(separator: "\n").map(String.init)
+                if let version = lines.first { facts["python_version"] = version }
+                report.pythonPackages = Self.installedDistributions(in: Array(lines.dropFirst()))
             }
         }
         report.facts = facts
         report.environment = allowListed(environment)
         return report
+    }
+
+    /// Python distributions installed in the folders of an import path (`*.dist-info/METADATA`,
+    /// `*.egg-info/PKG-INFO`): name → version, the first folder winning as it does for imports.
+    static func installedDistributions(in paths: [String]) -> [String: String] {
+        var packages: [String: String] = [:]
+        var seen = Set<String>()
+        for path in paths {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+            for entry in entries.sorted() {
+                let metadata: String
+                if entry.hasSuffix(".dist-info") {
+                    metadata = path + "/" + entry + "/METADATA"
+                } else if entry.hasSuffix(".egg-info") {
+                    metadata = path + "/" + entry + "/PKG-INFO"
+                } else {
+                    continue
+                }
+                guard let text = ProcFS.read(metadata) else { continue }
+                var name: String?
+                var version: String?
+                for line in ProcFS.lines(text.prefix(4096)) {
+                    if name == nil, line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+                    if version == nil, line.hasPrefix("Version:") {
+                        version = line.dropFirst(8).trimmingCharacters(in: .whitespaces)
+                    }
+                    if name != nil, version != nil { break }
+                }
+                guard let name, let version else { continue }
+                let key = name.lowercased().replacingOccurrences(of: "_", with: "-")
+                if seen.insert(key).inserted { packages[name] = version }
+            }
+        }
+        return packages
     }
 
     /// The container runtime, when the process runs in one.

@@ -57,6 +57,12 @@ public struct CommandCapture: Sendable {
             try run.used(path: input, role: "input")
         }
         let usesPython = options.python ?? Self.isPython(options.arguments)
+        // Ask the interpreter the program runs with (a virtual environment's python, say), not the first on PATH.
+        let program = options.arguments.first ?? ""
+        let programName = program.split(separator: "/").last.map(String.init) ?? program
+        let interpreter: String? =
+            programName.hasPrefix("python")
+            ? (program.contains("/") ? program : GPUTelemetryCollector.find(program)) : nil
         let gpu = options.gpuTelemetry ? GPUTelemetryCollector() : GPUTelemetryCollector(executable: "/nonexistent")
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in options.extraEnvironment { environment[key] = value }
@@ -89,7 +95,9 @@ public struct CommandCapture: Sendable {
         let termination = await withTaskGroup(of: ChildProcess.Termination?.self) { group in
             // The environment report can take seconds (pip list): collect it while the child runs.
             group.addTask {
-                let report = EnvironmentCollector(includePython: usesPython, gpuCollector: gpu).collect(environment: childEnvironment)
+                let report = EnvironmentCollector(
+                    includePython: usesPython, pythonExecutable: interpreter, gpuCollector: gpu
+                ).collect(environment: childEnvironment)
                 capture.recorder.record(contentsOf: report.events(run: run.id, ids: capture.ids, time: clock()))
                 return nil
             }
