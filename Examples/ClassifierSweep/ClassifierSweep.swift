@@ -73,15 +73,20 @@ struct ClassifierSweep {
                 let seed: UInt64 = 20_241_126
                 let (train, validation) = Training.makeDataset(samplesPerClass: 200, seed: seed)
                 let datasetAttributes: [String: JSONValue] = [
-                    "generated": true, "generator": "three Gaussian blobs, unit variance", "seed": .number(Double(seed)),
+                    "generated": true, "generator": "three Gaussian blobs, unit variance",
+                    "seed": .number(Double(seed)),
                     "classes": .number(Double(Training.classes)), "features": .number(Double(Training.features)),
                 ]
                 let trainSplit = EntityRecord(
                     id: capture.newID(), kind: .dataset, name: "synthetic-blobs/train",
-                    attributes: datasetAttributes.merging(["split": "train", "samples": .number(Double(train.count))]) { $1 })
+                    attributes: datasetAttributes.merging(["split": "train", "samples": .number(Double(train.count))]) {
+                        $1
+                    })
                 let validationSplit = EntityRecord(
                     id: capture.newID(), kind: .dataset, name: "synthetic-blobs/validation",
-                    attributes: datasetAttributes.merging(["split": "validation", "samples": .number(Double(validation.count))]) { $1 })
+                    attributes: datasetAttributes.merging([
+                        "split": "validation", "samples": .number(Double(validation.count)),
+                    ]) { $1 })
                 workflow.used(trainSplit, role: "training")
                 workflow.used(validationSplit, role: "validation")
 
@@ -109,14 +114,20 @@ struct ClassifierSweep {
                         task.log(parameter: "seed", configuration.seed)
                         var layers: [ArchitectureLayer] = []
                         if configuration.hiddenUnits > 0 {
-                            layers.append(ArchitectureLayer(type: "dense", hyperparameters: ["units": .number(Double(configuration.hiddenUnits))]))
+                            layers.append(
+                                ArchitectureLayer(
+                                    type: "dense",
+                                    hyperparameters: ["units": .number(Double(configuration.hiddenUnits))]))
                             layers.append(ArchitectureLayer(type: "activation", hyperparameters: ["function": "relu"]))
                         }
-                        layers.append(ArchitectureLayer(type: "dense", hyperparameters: ["units": .number(Double(Training.classes))]))
+                        layers.append(
+                            ArchitectureLayer(
+                                type: "dense", hyperparameters: ["units": .number(Double(Training.classes))]))
                         layers.append(ArchitectureLayer(type: "activation", hyperparameters: ["function": "softmax"]))
                         let modelID = capture.newID()
                         capture.declare(
-                            EntityRecord(id: modelID, kind: .model, name: "model-\(index + 1)", attributes: ["generated": true]))
+                            EntityRecord(
+                                id: modelID, kind: .model, name: "model-\(index + 1)", attributes: ["generated": true]))
                         var previousCheckpoint: ProvID? = nil
                         var finalAccuracy = 0.0
                         Training.train(configuration, train: train, validation: validation) { result in
@@ -130,7 +141,8 @@ struct ClassifierSweep {
                             if result.epoch % 10 == 0 {
                                 let checkpoint = task.generated(
                                     EntityRecord(
-                                        id: capture.newID(), kind: .checkpoint, name: "model-\(index + 1)@epoch\(result.epoch)",
+                                        id: capture.newID(), kind: .checkpoint,
+                                        name: "model-\(index + 1)@epoch\(result.epoch)",
                                         attributes: ["epoch": .number(epoch)]))
                                 capture.relate(.specializationOf, checkpoint, modelID)
                                 if let previousCheckpoint {
@@ -153,7 +165,9 @@ struct ClassifierSweep {
                     let chosen = task.generated(
                         EntityRecord(
                             id: capture.newID(), kind: .model, name: "best-model", location: "example://best-model",
-                            attributes: ["val_acc": .number(best.accuracy), "chosen": .string(best.name), "generated": true]))
+                            attributes: [
+                                "val_acc": .number(best.accuracy), "chosen": .string(best.name), "generated": true,
+                            ]))
                     capture.relate(.wasDerivedFrom, chosen, best.id)
                     return Best(name: best.name, accuracy: best.accuracy)
                 }

@@ -73,7 +73,9 @@ struct Training {
             let sizes = hiddenUnits > 0 ? [features, hiddenUnits, classes] : [features, classes]
             layers = (0..<(sizes.count - 1)).map { index in
                 let scale = (2.0 / Double(sizes[index])).squareRoot()
-                let weights = (0..<sizes[index]).map { _ in (0..<sizes[index + 1]).map { _ in generator.normal() * scale } }
+                let weights = (0..<sizes[index]).map { _ in
+                    (0..<sizes[index + 1]).map { _ in generator.normal() * scale }
+                }
                 return (weights, [Double](repeating: 0, count: sizes[index + 1]))
             }
         }
@@ -112,7 +114,9 @@ struct Training {
                 for index in stride(from: layers.count - 1, through: 0, by: -1) {
                     let input = activations[index]
                     for row in input.indices where input[row] != 0 {
-                        for column in delta.indices { gradients[index].weights[row][column] += input[row] * delta[column] }
+                        for column in delta.indices {
+                            gradients[index].weights[row][column] += input[row] * delta[column]
+                        }
                     }
                     for column in delta.indices { gradients[index].biases[column] += delta[column] }
                     if index > 0 {

@@ -74,7 +74,9 @@ enum LoggingBootstrap {
     static func once(verbose: Bool) {
         guard !done else { return }
         done = true
-        let environmentLevel = ProcessInfo.processInfo.environment["PROVKIT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+        let environmentLevel = ProcessInfo.processInfo.environment["PROVKIT_LOG_LEVEL"].flatMap {
+            Logger.Level(rawValue: $0)
+        }
         let level: Logger.Level = verbose ? .debug : environmentLevel ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -49,7 +49,8 @@ public enum PROVOWriter {
         for relation in document.relations {
             guard let subject = relation.subject else { continue }  // PROV-O cannot express a relation without it
             let position = node(for: mapper.iri(subject))
-            let forced = relation.type.allowsAttributes && qualifiedGroups.contains("\(subject) \(relation.type.rawValue)")
+            let forced =
+                relation.type.allowsAttributes && qualifiedGroups.contains("\(subject) \(relation.type.rawValue)")
             nodes[position].statements += forced ? mapper.qualified(relation) : mapper.statements(for: relation)
         }
         return RDFGraph(namespaces: namespaces, nodes: nodes)

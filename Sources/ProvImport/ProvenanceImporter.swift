@@ -6,7 +6,9 @@ public import ProvModel
 public protocol ProvenanceImporter: Sendable {
     /// Turns one file into events for runs of `experiment`, sharing `context` with the other files of the import.
     /// - Throws: ``ImportError`` naming the line and column at fault; the context is then left as it was.
-    func events(fileName: String, contents: String, experiment: ProvID, context: inout ImportContext)
+    func events(
+        fileName: String, contents: String, experiment: ProvID, context: inout ImportContext
+    )
         throws(ImportError) -> [ProvEvent]
 }
 

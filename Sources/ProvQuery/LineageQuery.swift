@@ -26,7 +26,9 @@ public struct LineageQuery: Sendable {
         case 1:
             return matches[0]
         default:
-            let candidates = matches.prefix(10).map { "  \($0.id.hex)  \($0.type.rawValue)/\($0.kind)  \($0.name ?? "")" }
+            let candidates = matches.prefix(10).map {
+                "  \($0.id.hex)  \($0.type.rawValue)/\($0.kind)  \($0.name ?? "")"
+            }
             throw LineageQueryError(
                 "'\(reference)' matches \(matches.count) nodes; give one of these ids instead:\n"
                     + candidates.joined(separator: "\n"))
@@ -34,7 +36,9 @@ public struct LineageQuery: Sendable {
     }
 
     /// Walks the lineage of the node a reference names.
-    public func lineage(of reference: String, direction: LineageDirection, depth: Int = defaultDepth)
+    public func lineage(
+        of reference: String, direction: LineageDirection, depth: Int = defaultDepth
+    )
         async throws -> LineageGraph
     {
         let root = try await resolveOne(reference)

@@ -5,8 +5,10 @@ extension LineageGraph {
     /// The graph in Graphviz DOT: runs as boxes, entities as ellipses, agents as houses, experiments as folders;
     /// edges point from subject to object and are labelled with the PROV relation.
     public func dot() -> String {
-        var lines = ["digraph lineage {", "  rankdir=BT;", "  node [fontname=\"Helvetica\", fontsize=10];",
-            "  edge [fontname=\"Helvetica\", fontsize=9];"]
+        var lines = [
+            "digraph lineage {", "  rankdir=BT;", "  node [fontname=\"Helvetica\", fontsize=10];",
+            "  edge [fontname=\"Helvetica\", fontsize=9];",
+        ]
         for entry in nodes {
             let node = entry.node
             let shape =

@@ -69,7 +69,9 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// Creates an experiment with its tags in one transaction and gives it the next number.
     /// - Parameter artifactLocation: where its artifacts go; `nil` for `mlflow-artifacts:/<number>`.
     /// - Throws: ``IngestError`` (code `duplicateName` when another experiment has the name).
-    func createExperiment(_ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?) async throws
+    func createExperiment(
+        _ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?
+    ) async throws
         -> TrackedExperiment
 
     /// Makes sure experiment number 0 exists: returns it, else gives number 0 to the experiment named like

@@ -1,5 +1,5 @@
-public import ProvModel
 import Foundation
+public import ProvModel
 
 /// A comparison in a run filter. A closed set.
 public enum FilterComparator: String, Sendable, Codable, CaseIterable {

@@ -46,7 +46,11 @@ public struct IngestError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let field { "event \(eventIndex + 1), field '\(field)': \(message)" } else { "event \(eventIndex + 1): \(message)" }
+        if let field {
+            "event \(eventIndex + 1), field '\(field)': \(message)"
+        } else {
+            "event \(eventIndex + 1): \(message)"
+        }
     }
 }
 

@@ -176,7 +176,9 @@ struct IngestSession {
     private mutating func defineNode(_ id: ProvID, type: NodeType) throws -> (pk: Int64, isNew: Bool) {
         if let existing = try lookup(id) {
             guard existing.type == type else {
-                throw fail("id", "\(id.hex) is already a \(existing.type.rawValue) and cannot be redefined as a \(type.rawValue)")
+                throw fail(
+                    "id",
+                    "\(id.hex) is already a \(existing.type.rawValue) and cannot be redefined as a \(type.rawValue)")
             }
             return (existing.pk, false)
         }
@@ -211,7 +213,8 @@ struct IngestSession {
 
     private mutating func apply(_ record: ExperimentRecord) throws {
         let byName = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?"),
+            db.cachedStatement(
+                sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?"),
             arguments: [record.name])
         if let byName, (byName[0] as String) != record.id.hex {
             throw fail(
@@ -312,9 +315,10 @@ struct IngestSession {
             case .run: try require(deletion.target, [.run], field: "run")
             case .experiment: try require(deletion.target, [.experiment], field: "experiment")
             }
-        let held = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT 1 FROM tag WHERE node_pk = ? AND key = ?"),
-            arguments: [target.pk, deletion.key]) ?? false
+        let held =
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM tag WHERE node_pk = ? AND key = ?"),
+                arguments: [target.pk, deletion.key]) ?? false
         guard held else { return }
         try requireActive(target, deletion.target, field: deletion.targetType.rawValue)
         try db.cachedStatement(sql: "DELETE FROM tag WHERE node_pk = ? AND key = ?")
@@ -339,7 +343,8 @@ struct IngestSession {
             // that were deleted with it.
             if change.stage == .deleted {
                 try db.cachedStatement(
-                    sql: "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
+                    sql:
+                        "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
                 ).execute(arguments: [time, experiment.pk])
             } else {
                 try db.cachedStatement(
@@ -351,7 +356,8 @@ struct IngestSession {
                 ).execute(arguments: [experiment.pk])
             }
             try db.cachedStatement(
-                sql: "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?"
+                sql:
+                    "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?"
             ).execute(arguments: [stage, change.stage == .deleted ? time : nil, experiment.pk])
             nodes[change.target]?.active = change.stage == .active
             // Runs cached in this batch may have changed stage.
@@ -524,12 +530,13 @@ struct IngestSession {
             run.pk, sample.time.microsecondsSinceEpoch, sample.phase.rawValue, readings,
         ]
         // An identical sample already held is a re-send: it is not stored or counted again.
-        let held = try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT 1 FROM telemetry_sample WHERE run_pk = ? AND time = ? AND phase = ? AND readings = ?
-                    """),
-            arguments: arguments) ?? false
+        let held =
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT 1 FROM telemetry_sample WHERE run_pk = ? AND time = ? AND phase = ? AND readings = ?
+                        """),
+                arguments: arguments) ?? false
         guard !held else { return }
         try requireActive(run, sample.run, field: "run")
         try db.cachedStatement(sql: "INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)")

@@ -14,7 +14,8 @@ extension SQLiteStore {
             throw StoreError(.invalidQuery, "the depth must be between 0 and \(Self.maximumLineageDepth), got \(depth)")
         }
         return try await read { db in
-            guard let rootPK = try Int64.fetchOne(db, sql: "SELECT pk FROM node WHERE id = ?", arguments: [id.hex]) else {
+            guard let rootPK = try Int64.fetchOne(db, sql: "SELECT pk FROM node WHERE id = ?", arguments: [id.hex])
+            else {
                 throw StoreError(.notFound, "no node with id \(id.hex)")
             }
             var depths: [Int64: Int] = [rootPK: 0]

@@ -77,23 +77,27 @@ extension SQLiteStore {
             arguments += [names, ids]
         }
         for condition in filter.parameters {
-            let (sql, values) = try Self.keyCondition(condition, table: "parameter", valueColumn: "value",
+            let (sql, values) = try Self.keyCondition(
+                condition, table: "parameter", valueColumn: "value",
                 numberColumn: "value_number", owner: "node_pk")
             clauses.append(sql)
             arguments += values
         }
         for condition in filter.tags {
-            let (sql, values) = try Self.keyCondition(condition, table: "tag", valueColumn: "value",
+            let (sql, values) = try Self.keyCondition(
+                condition, table: "tag", valueColumn: "value",
                 numberColumn: "value_number", owner: "node_pk")
             clauses.append(sql)
             arguments += values
         }
         for condition in filter.metrics {
             guard let number = condition.numericValue else {
-                throw StoreError(.invalidQuery, "metric condition on '\(condition.key)' needs a number, got '\(condition.value)'")
+                throw StoreError(
+                    .invalidQuery, "metric condition on '\(condition.key)' needs a number, got '\(condition.value)'")
             }
             clauses.append(
-                "EXISTS (SELECT 1 FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ? AND m.last_value \(condition.comparator.sqlOperator) ?)")
+                "EXISTS (SELECT 1 FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ? AND m.last_value \(condition.comparator.sqlOperator) ?)"
+            )
             arguments += [condition.key, number]
         }
         for term in filter.terms {
@@ -145,19 +149,26 @@ extension SQLiteStore {
         switch condition.comparator {
         case .equal:
             if let number {
-                return (prefix + "(p.\(numberColumn) = ? OR p.\(valueColumn) = ?))", [condition.key, number, condition.value])
+                return (
+                    prefix + "(p.\(numberColumn) = ? OR p.\(valueColumn) = ?))",
+                    [condition.key, number, condition.value]
+                )
             }
             return (prefix + "p.\(valueColumn) = ?)", [condition.key, condition.value])
         case .notEqual:
             if let number {
-                return (prefix + "coalesce(p.\(numberColumn) <> ?, 1) AND p.\(valueColumn) <> ?)", [condition.key, number, condition.value])
+                return (
+                    prefix + "coalesce(p.\(numberColumn) <> ?, 1) AND p.\(valueColumn) <> ?)",
+                    [condition.key, number, condition.value]
+                )
             }
             return (prefix + "p.\(valueColumn) <> ?)", [condition.key, condition.value])
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let number else {
                 throw StoreError(
                     .invalidQuery,
-                    "'\(condition.key)\(condition.comparator.rawValue)\(condition.value)': \(condition.comparator.rawValue) needs a number")
+                    "'\(condition.key)\(condition.comparator.rawValue)\(condition.value)': \(condition.comparator.rawValue) needs a number"
+                )
             }
             return (prefix + "p.\(numberColumn) \(condition.comparator.sqlOperator) ?)", [condition.key, number])
         }
@@ -209,21 +220,24 @@ extension SQLiteStore {
                     other: Self.nodeSummary(row, offset: 3),
                     time: (row[1] as Int64?).map { ProvTime(microsecondsSinceEpoch: $0) })
             }
-            let relations = outgoing.map { relation($0, runIsSubject: true) }
+            let relations =
+                outgoing.map { relation($0, runIsSubject: true) }
                 + incoming.map { relation($0, runIsSubject: false) }
             let children = try Row.fetchAll(
                 db, sql: Self.runSelect + " WHERE r.parent_pk = ? ORDER BY r.started_at, n.id", arguments: [pk]
             ).map(Self.runSummary)
             let architecture = try Row.fetchAll(
                 db,
-                sql: "SELECT position, layer_type, hyperparameters FROM architecture_layer WHERE run_pk = ? ORDER BY position",
+                sql:
+                    "SELECT position, layer_type, hyperparameters FROM architecture_layer WHERE run_pk = ? ORDER BY position",
                 arguments: [pk]
             ).map { row in
                 ArchitectureLayerRow(
                     position: row[0], type: row[1], hyperparameters: Self.decodeObject(row[2] as String?))
             }
-            let telemetryCount = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM telemetry_sample WHERE run_pk = ?", arguments: [pk]) ?? 0
+            let telemetryCount =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM telemetry_sample WHERE run_pk = ?", arguments: [pk]) ?? 0
             let terms = try String.fetchAll(
                 db,
                 sql: """
@@ -284,7 +298,9 @@ extension SQLiteStore {
 
     public func node(_ id: ProvID) async throws -> NodeSummary? {
         try await read { db in
-            try Row.fetchOne(db, sql: Self.nodeSelect + " WHERE n.id = ?", arguments: [id.hex]).map { Self.nodeSummary($0) }
+            try Row.fetchOne(db, sql: Self.nodeSelect + " WHERE n.id = ?", arguments: [id.hex]).map {
+                Self.nodeSummary($0)
+            }
         }
     }
 

@@ -20,8 +20,10 @@ extension SQLiteStore {
             var extra: [Int64] = []
             switch scope {
             case .run(let id):
-                guard let pk = try Int64.fetchOne(
-                    db, sql: "SELECT n.pk FROM node n JOIN run r ON r.node_pk = n.pk WHERE n.id = ?", arguments: [id.hex])
+                guard
+                    let pk = try Int64.fetchOne(
+                        db, sql: "SELECT n.pk FROM node n JOIN run r ON r.node_pk = n.pk WHERE n.id = ?",
+                        arguments: [id.hex])
                 else { throw StoreError(.notFound, "no run with id \(id.hex)") }
                 rootRuns = try Int64.fetchAll(
                     db,
@@ -32,11 +34,13 @@ extension SQLiteStore {
                         SELECT pk FROM tree
                         """, arguments: [pk])
             case .experiment(let id):
-                guard let pk = try Int64.fetchOne(
-                    db, sql: "SELECT n.pk FROM node n JOIN experiment x ON x.node_pk = n.pk WHERE n.id = ?",
-                    arguments: [id.hex])
+                guard
+                    let pk = try Int64.fetchOne(
+                        db, sql: "SELECT n.pk FROM node n JOIN experiment x ON x.node_pk = n.pk WHERE n.id = ?",
+                        arguments: [id.hex])
                 else { throw StoreError(.notFound, "no experiment with id \(id.hex)") }
-                rootRuns = try Int64.fetchAll(db, sql: "SELECT node_pk FROM run WHERE experiment_pk = ?", arguments: [pk])
+                rootRuns = try Int64.fetchAll(
+                    db, sql: "SELECT node_pk FROM run WHERE experiment_pk = ?", arguments: [pk])
                 extra = [pk]
             case .lineage:
                 rootRuns = []  // handled above
@@ -125,7 +129,8 @@ extension SQLiteStore {
         }
         // Runs whose parent is outside the scope keep no dangling parent.
         let runIDs = Set(records.runs.map(\.start.id))
-        for index in records.runs.indices where records.runs[index].start.parent.map({ !runIDs.contains($0) }) ?? false {
+        for index in records.runs.indices where records.runs[index].start.parent.map({ !runIDs.contains($0) }) ?? false
+        {
             records.runs[index].start.parent = nil
         }
 
@@ -148,7 +153,11 @@ extension SQLiteStore {
                 SELECT n.id, a.kind, a.name, a.attributes FROM agent a JOIN node n ON n.pk = a.node_pk
                 WHERE a.node_pk IN (SELECT value FROM json_each(?)) ORDER BY n.id
                 """, arguments: [keyList]
-        ).map { AgentRecord(id: id($0[0]), kind: AgentKind(rawValue: $0[1]) ?? .software, name: $0[2], attributes: decodeObject($0[3])) }
+        ).map {
+            AgentRecord(
+                id: id($0[0]), kind: AgentKind(rawValue: $0[1]) ?? .software, name: $0[2],
+                attributes: decodeObject($0[3]))
+        }
 
         records.relations = try Row.fetchAll(
             db,
@@ -199,12 +208,15 @@ extension SQLiteStore {
             let run = id(row[1])
             let key: String = row[2]
             let summary = MetricSummary(
-                key: key, term: row[3], count: row[4], last: (row[5] as Double?) ?? .nan, lastStep: (row[6] as Int64?) ?? 0,
+                key: key, term: row[3], count: row[4], last: (row[5] as Double?) ?? .nan,
+                lastStep: (row[6] as Int64?) ?? 0,
                 min: (row[7] as Double?) ?? .nan, max: (row[8] as Double?) ?? .nan)
             var points: [MetricPoint] = []
             if includePoints {
                 points = try Row.fetchAll(
-                    db, sql: "SELECT step, time, epoch, value FROM metric_point WHERE series_pk = ? ORDER BY step, time, rowid",
+                    db,
+                    sql:
+                        "SELECT step, time, epoch, value FROM metric_point WHERE series_pk = ? ORDER BY step, time, rowid",
                     arguments: [row[0] as Int64]
                 ).map { point in
                     MetricPoint(
@@ -224,7 +236,8 @@ extension SQLiteStore {
         ).map { row in
             let readings = decodeObject(row[3]).compactMapValues(\.numberValue)
             return TelemetrySample(
-                run: id(row[0]), time: time(row[1])!, phase: TelemetryPhase(rawValue: row[2]) ?? .periodic, values: readings)
+                run: id(row[0]), time: time(row[1])!, phase: TelemetryPhase(rawValue: row[2]) ?? .periodic,
+                values: readings)
         }
         for row in try Row.fetchAll(
             db,
@@ -256,7 +269,9 @@ extension SQLiteStore {
         records.architectures = runOrder.map { run in
             let entry = layersByRun[run]!
             // A model outside the scope is not referenced.
-            let model = entry.model.map(id).flatMap { model in records.entities.contains { $0.id == model } ? model : nil }
+            let model = entry.model.map(id).flatMap { model in
+                records.entities.contains { $0.id == model } ? model : nil
+            }
             return ArchitectureRecord(run: id(run), model: model, layers: entry.layers)
         }
         return records

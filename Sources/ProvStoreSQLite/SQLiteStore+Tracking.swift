@@ -19,7 +19,9 @@ extension SQLiteStore {
         FROM experiment x JOIN node n ON n.pk = x.node_pk
         """
 
-    static func trackedExperiments(_ db: Database, where clause: String, arguments: StatementArguments) throws
+    static func trackedExperiments(
+        _ db: Database, where clause: String, arguments: StatementArguments
+    ) throws
         -> [TrackedExperiment]
     {
         let rows = try Row.fetchAll(db, sql: experimentSelect + " " + clause, arguments: arguments)
@@ -55,7 +57,9 @@ extension SQLiteStore {
         }
     }
 
-    public func createExperiment(_ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?)
+    public func createExperiment(
+        _ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?
+    )
         async throws -> TrackedExperiment
     {
         let classifier = self.classifier
@@ -586,7 +590,9 @@ struct SearchSQL {
     }
 
     /// The SQL comparing `expression` with a clause's value, and its arguments.
-    static func comparison(_ expression: String, _ clause: SearchClause, numeric: Bool) throws
+    static func comparison(
+        _ expression: String, _ clause: SearchClause, numeric: Bool
+    ) throws
         -> (String, StatementArguments)
     {
         func scalar() throws -> any DatabaseValueConvertible {

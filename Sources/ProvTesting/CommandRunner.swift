@@ -36,7 +36,8 @@ public struct CommandRunner: Sendable {
             candidates.append(URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("provkit"))
         }
         candidates.append(
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provkit"))
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("provkit")
+        )
         for bundle in Bundle.allBundles {
             candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("provkit"))
         }

@@ -51,40 +51,65 @@ public enum ProvFixtures {
         let i = campaignIDs
         let t = time
         var events: [ProvEvent] = []
-        func relate(_ kind: RelationKind, _ subject: ProvID, _ object: ProvID, at seconds: Double? = nil,
-            attributes: [String: JSONValue] = [:])
-        {
-            events.append(.relation(RelationRecord(kind, subject: subject, object: object,
-                time: seconds.map(t), attributes: attributes)))
+        func relate(
+            _ kind: RelationKind, _ subject: ProvID, _ object: ProvID, at seconds: Double? = nil,
+            attributes: [String: JSONValue] = [:]
+        ) {
+            events.append(
+                .relation(
+                    RelationRecord(
+                        kind, subject: subject, object: object,
+                        time: seconds.map(t), attributes: attributes)))
         }
         func metric(_ run: ProvID, _ key: String, _ value: Double, step: Int64) {
-            events.append(.metric(MetricPoint(run: run, key: key, value: value, step: step,
-                time: t(30 + Double(step)), epoch: Double(step) / 2)))
+            events.append(
+                .metric(
+                    MetricPoint(
+                        run: run, key: key, value: value, step: step,
+                        time: t(30 + Double(step)), epoch: Double(step) / 2)))
         }
 
         // Who and what.
-        events.append(.experiment(ExperimentRecord(id: i.experiment, name: experimentName,
-            description: "A small training campaign for store tests", createdAt: t(0))))
+        events.append(
+            .experiment(
+                ExperimentRecord(
+                    id: i.experiment, name: experimentName,
+                    description: "A small training campaign for store tests", createdAt: t(0))))
         events.append(.tag(TagRecord(target: i.experiment, targetType: .experiment, key: "project", value: "provkit")))
-        events.append(.agent(AgentRecord(id: i.person, kind: .person, name: "Ada Lovelace",
-            attributes: ["email": "ada@example.org"])))
-        events.append(.agent(AgentRecord(id: i.software, kind: .software, name: "provkit-capture",
-            attributes: ["version": "0.1.0"])))
+        events.append(
+            .agent(
+                AgentRecord(
+                    id: i.person, kind: .person, name: "Ada Lovelace",
+                    attributes: ["email": "ada@example.org"])))
+        events.append(
+            .agent(
+                AgentRecord(
+                    id: i.software, kind: .software, name: "provkit-capture",
+                    attributes: ["version": "0.1.0"])))
         relate(.actedOnBehalfOf, i.software, i.person)
-        events.append(.entity(EntityRecord(id: i.dataset, kind: .dataset, name: CampaignFixture.datasetName,
-            location: CampaignFixture.datasetLocation,
-            digest: CampaignFixture.datasetDigest, sizeBytes: 170_498_071, createdAt: t(-3600),
-            attributes: ["classes": 10, "split": "train"])))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.dataset, kind: .dataset, name: CampaignFixture.datasetName,
+                    location: CampaignFixture.datasetLocation,
+                    digest: CampaignFixture.datasetDigest, sizeBytes: 170_498_071, createdAt: t(-3600),
+                    attributes: ["classes": 10, "split": "train"])))
 
         // The workflow and its training task, with a step below the task.
-        events.append(.runStart(RunStart(id: i.workflow, experiment: i.experiment, kind: .workflow,
-            name: CampaignFixture.workflowName, startedAt: t(0))))
+        events.append(
+            .runStart(
+                RunStart(
+                    id: i.workflow, experiment: i.experiment, kind: .workflow,
+                    name: CampaignFixture.workflowName, startedAt: t(0))))
         relate(.hadMember, i.experiment, i.workflow)
         relate(.wasAssociatedWith, i.workflow, i.person)
         events.append(.parameter(ParameterRecord(run: i.workflow, key: "seed", value: "42")))
         events.append(.tag(TagRecord(target: i.workflow, key: "owner", value: "ada")))
-        events.append(.runStart(RunStart(id: i.train, experiment: i.experiment, parent: i.workflow, kind: .task,
-            name: CampaignFixture.trainName, startedAt: t(10))))
+        events.append(
+            .runStart(
+                RunStart(
+                    id: i.train, experiment: i.experiment, parent: i.workflow, kind: .task,
+                    name: CampaignFixture.trainName, startedAt: t(10))))
         relate(.wasAssociatedWith, i.train, i.software)
         relate(.used, i.train, i.dataset, at: 10, attributes: ["role": "training-data"])
         events.append(.parameter(ParameterRecord(run: i.train, key: "lr", value: "0.01")))
@@ -92,10 +117,16 @@ public enum ProvFixtures {
         events.append(.parameter(ParameterRecord(run: i.train, key: "batch_size", value: "128")))
         events.append(.parameter(ParameterRecord(run: i.train, key: "zz_unknown", value: "on")))
         events.append(.tag(TagRecord(target: i.train, key: "stage", value: "training")))
-        events.append(.telemetry(TelemetrySample(run: i.train, time: t(10), phase: .start,
-            values: ["cpu_percent": 12.5, "memory_used_bytes": 1.0e9])))
-        events.append(.runStart(RunStart(id: i.step, experiment: i.experiment, parent: i.train, kind: .step,
-            name: CampaignFixture.stepName, startedAt: t(20))))
+        events.append(
+            .telemetry(
+                TelemetrySample(
+                    run: i.train, time: t(10), phase: .start,
+                    values: ["cpu_percent": 12.5, "memory_used_bytes": 1.0e9])))
+        events.append(
+            .runStart(
+                RunStart(
+                    id: i.step, experiment: i.experiment, parent: i.train, kind: .step,
+                    name: CampaignFixture.stepName, startedAt: t(20))))
         metric(i.step, "loss", 1.9, step: 0)
         // Loss arrives out of step order and has a NaN; the last value is the one at step 3.
         metric(i.train, "loss", 1.2, step: 1)
@@ -109,18 +140,30 @@ public enum ProvFixtures {
         // A learning-rate schedule logged as a metric.
         metric(i.train, "lr", 0.01, step: 0)
         metric(i.train, "lr", 0.005, step: 1)
-        events.append(.telemetry(TelemetrySample(run: i.train, time: t(50), phase: .periodic,
-            values: ["cpu_percent": 97.0, "memory_used_bytes": 2.0e9, "gpu_0_power_watts": 250])))
-        events.append(.entity(EntityRecord(id: i.checkpoint1, kind: .checkpoint, name: "ckpt-epoch-1",
-            location: "models/ckpt-1.pt", createdAt: t(39))))
+        events.append(
+            .telemetry(
+                TelemetrySample(
+                    run: i.train, time: t(50), phase: .periodic,
+                    values: ["cpu_percent": 97.0, "memory_used_bytes": 2.0e9, "gpu_0_power_watts": 250])))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.checkpoint1, kind: .checkpoint, name: "ckpt-epoch-1",
+                    location: "models/ckpt-1.pt", createdAt: t(39))))
         relate(.wasGeneratedBy, i.checkpoint1, i.step, at: 39)
         events.append(.runEnd(RunEnd(run: i.step, status: .finished, endedAt: t(40))))
-        events.append(.entity(EntityRecord(id: i.checkpoint2, kind: .checkpoint, name: "ckpt-epoch-2",
-            location: "models/ckpt-2.pt", createdAt: t(80))))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.checkpoint2, kind: .checkpoint, name: "ckpt-epoch-2",
+                    location: "models/ckpt-2.pt", createdAt: t(80))))
         relate(.wasGeneratedBy, i.checkpoint2, i.train, at: 80)
         relate(.wasRevisionOf, i.checkpoint2, i.checkpoint1)
-        events.append(.entity(EntityRecord(id: i.model, kind: .model, name: CampaignFixture.modelName,
-            location: CampaignFixture.modelLocation, sizeBytes: 4_200_000, createdAt: t(90))))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.model, kind: .model, name: CampaignFixture.modelName,
+                    location: CampaignFixture.modelLocation, sizeBytes: 4_200_000, createdAt: t(90))))
         relate(.wasGeneratedBy, i.model, i.train, at: 90)
         relate(.wasDerivedFrom, i.model, i.checkpoint2)
         events.append(.architecture(ArchitectureRecord(run: i.train, model: i.model, layers: CampaignFixture.layers)))
@@ -128,17 +171,26 @@ public enum ProvFixtures {
         events.append(.runEnd(RunEnd(run: i.train, status: .finished, endedAt: t(95))))
 
         // The evaluation task, informed by training, and what it produced.
-        events.append(.runStart(RunStart(id: i.evaluate, experiment: i.experiment, parent: i.workflow, kind: .task,
-            name: CampaignFixture.evaluateName, startedAt: t(100))))
+        events.append(
+            .runStart(
+                RunStart(
+                    id: i.evaluate, experiment: i.experiment, parent: i.workflow, kind: .task,
+                    name: CampaignFixture.evaluateName, startedAt: t(100))))
         relate(.used, i.evaluate, i.model, at: 100)
         relate(.wasInformedBy, i.evaluate, i.train)
         events.append(.parameter(ParameterRecord(run: i.evaluate, key: "split", value: "test")))
         metric(i.evaluate, "accuracy", 0.91, step: 0)
-        events.append(.entity(EntityRecord(id: i.report, kind: .evaluation, name: "eval-report",
-            location: "reports/eval.json")))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.report, kind: .evaluation, name: "eval-report",
+                    location: "reports/eval.json")))
         relate(.wasGeneratedBy, i.report, i.evaluate, at: 120)
-        events.append(.entity(EntityRecord(id: i.quantizedModel, kind: .model, name: "cnn-int8",
-            location: "models/cnn-int8.onnx")))
+        events.append(
+            .entity(
+                EntityRecord(
+                    id: i.quantizedModel, kind: .model, name: "cnn-int8",
+                    location: "models/cnn-int8.onnx")))
         relate(.specializationOf, i.quantizedModel, i.model)
         events.append(.runEnd(RunEnd(run: i.evaluate, status: .failed, endedAt: t(130))))
         events.append(.runEnd(RunEnd(run: i.workflow, status: .failed, endedAt: t(140))))
@@ -163,7 +215,9 @@ public enum ProvFixtures {
     /// | `s4` | — | — | — | — | running |
     ///
     /// `s4` has only the parameter `zz_unknown`, which no taxonomy term fits.
-    public static func sweep(ids: some ProvIDGenerator, experimentName: String = SweepFixture.defaultExperimentName)
+    public static func sweep(
+        ids: some ProvIDGenerator, experimentName: String = SweepFixture.defaultExperimentName
+    )
         -> SweepFixture
     {
         let experiment = ids.next()
@@ -181,8 +235,11 @@ public enum ProvFixtures {
         ]
         for (index, run) in runs.enumerated() {
             let start = Double(1000 * (index + 1))
-            events.append(.runStart(RunStart(id: run, experiment: experiment, kind: .workflow,
-                name: "sweep-\(index + 1)", startedAt: time(start))))
+            events.append(
+                .runStart(
+                    RunStart(
+                        id: run, experiment: experiment, kind: .workflow,
+                        name: "sweep-\(index + 1)", startedAt: time(start))))
             guard index < settings.count else {
                 events.append(.parameter(ParameterRecord(run: run, key: "zz_unknown", value: "x")))
                 continue
@@ -192,8 +249,11 @@ public enum ProvFixtures {
             events.append(.parameter(ParameterRecord(run: run, key: "optimizer", value: setting.optimizer)))
             events.append(.tag(TagRecord(target: run, key: "team", value: setting.team)))
             for (step, value) in setting.accuracy {
-                events.append(.metric(MetricPoint(run: run, key: "accuracy", value: value, step: step,
-                    time: time(start + 10 + Double(step)))))
+                events.append(
+                    .metric(
+                        MetricPoint(
+                            run: run, key: "accuracy", value: value, step: step,
+                            time: time(start + 10 + Double(step)))))
             }
             events.append(.runEnd(RunEnd(run: run, status: setting.status, endedAt: time(start + 100))))
         }

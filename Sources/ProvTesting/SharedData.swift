@@ -13,7 +13,8 @@ public enum SharedData {
         }
         let candidate = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
             ? candidate : nil
     }
 

@@ -35,38 +35,43 @@ public struct StoreConformanceCheck: Sendable, CustomTestStringConvertible {
 /// ``ProvFixtures/learningRateTerm``, and keys such as `zz_unknown` classify to no term.
 public enum StoreConformance {
     /// Every check, each to be run on a fresh, empty store.
-    public static let checks: [StoreConformanceCheck] = [
-        StoreConformanceCheck("an empty store holds nothing") { try await emptyStore($0) },
-        StoreConformanceCheck("ingest stores and counts exactly what was sent") { try await ingestCampaign($0) },
-        StoreConformanceCheck("re-ingesting the same events changes nothing") { try await reingestIsIdempotent($0) },
-        StoreConformanceCheck("an id cannot be redefined as another node type") { try await redefinitionRefused($0) },
-        StoreConformanceCheck("unknown references are refused and store nothing") {
-            try await unknownReferencesRefused($0)
-        },
-        StoreConformanceCheck("a batch with one bad event stores nothing") { try await batchIsAtomic($0) },
-        StoreConformanceCheck("relation endpoint types are checked") { try await relationEndpointTypes($0) },
-        StoreConformanceCheck("parameters cannot change; tags update") { try await parametersAndTags($0) },
-        StoreConformanceCheck("experiment names are unique") { try await experimentNamesUnique($0) },
-        StoreConformanceCheck("a run cannot end before it started") { try await runEndBeforeStart($0) },
-        StoreConformanceCheck("metric summaries and histories") { try await metricSummaries($0) },
-        StoreConformanceCheck("metric summaries accumulate across ingests") { try await metricAccumulation($0) },
-        StoreConformanceCheck("runs: experiments, ordering and limit") { try await runsByExperiment($0) },
-        StoreConformanceCheck("runs: parameter conditions") { try await runsByParameter($0) },
-        StoreConformanceCheck("runs: metric and tag conditions") { try await runsByMetricAndTag($0) },
-        StoreConformanceCheck("runs: taxonomy terms") { try await runsByTerm($0) },
-        StoreConformanceCheck("runs: status, kind, parent and combined conditions") {
-            try await runsByStatusKindParent($0)
-        },
-        StoreConformanceCheck("runs: invalid conditions are refused") { try await runsInvalidQuery($0) },
-        StoreConformanceCheck("runDetail describes a run completely") { try await runDetail($0) },
-        StoreConformanceCheck("node summaries") { try await nodeSummaries($0) },
-        StoreConformanceCheck("resolve finds nodes by id, prefix, name and location") { try await resolve($0) },
-        StoreConformanceCheck("lineage up, down and both") { try await lineageDirections($0) },
-        StoreConformanceCheck("lineage depth limits") { try await lineageDepthLimits($0) },
-        StoreConformanceCheck("lineage terminates on cycles") { try await lineageCycles($0) },
-        StoreConformanceCheck("lineage errors") { try await lineageErrors($0) },
-        StoreConformanceCheck("keys are classified at ingest") { try await classification($0) },
-    ] + trackingChecks
+    public static let checks: [StoreConformanceCheck] =
+        [
+            StoreConformanceCheck("an empty store holds nothing") { try await emptyStore($0) },
+            StoreConformanceCheck("ingest stores and counts exactly what was sent") { try await ingestCampaign($0) },
+            StoreConformanceCheck("re-ingesting the same events changes nothing") {
+                try await reingestIsIdempotent($0)
+            },
+            StoreConformanceCheck("an id cannot be redefined as another node type") {
+                try await redefinitionRefused($0)
+            },
+            StoreConformanceCheck("unknown references are refused and store nothing") {
+                try await unknownReferencesRefused($0)
+            },
+            StoreConformanceCheck("a batch with one bad event stores nothing") { try await batchIsAtomic($0) },
+            StoreConformanceCheck("relation endpoint types are checked") { try await relationEndpointTypes($0) },
+            StoreConformanceCheck("parameters cannot change; tags update") { try await parametersAndTags($0) },
+            StoreConformanceCheck("experiment names are unique") { try await experimentNamesUnique($0) },
+            StoreConformanceCheck("a run cannot end before it started") { try await runEndBeforeStart($0) },
+            StoreConformanceCheck("metric summaries and histories") { try await metricSummaries($0) },
+            StoreConformanceCheck("metric summaries accumulate across ingests") { try await metricAccumulation($0) },
+            StoreConformanceCheck("runs: experiments, ordering and limit") { try await runsByExperiment($0) },
+            StoreConformanceCheck("runs: parameter conditions") { try await runsByParameter($0) },
+            StoreConformanceCheck("runs: metric and tag conditions") { try await runsByMetricAndTag($0) },
+            StoreConformanceCheck("runs: taxonomy terms") { try await runsByTerm($0) },
+            StoreConformanceCheck("runs: status, kind, parent and combined conditions") {
+                try await runsByStatusKindParent($0)
+            },
+            StoreConformanceCheck("runs: invalid conditions are refused") { try await runsInvalidQuery($0) },
+            StoreConformanceCheck("runDetail describes a run completely") { try await runDetail($0) },
+            StoreConformanceCheck("node summaries") { try await nodeSummaries($0) },
+            StoreConformanceCheck("resolve finds nodes by id, prefix, name and location") { try await resolve($0) },
+            StoreConformanceCheck("lineage up, down and both") { try await lineageDirections($0) },
+            StoreConformanceCheck("lineage depth limits") { try await lineageDepthLimits($0) },
+            StoreConformanceCheck("lineage terminates on cycles") { try await lineageCycles($0) },
+            StoreConformanceCheck("lineage errors") { try await lineageErrors($0) },
+            StoreConformanceCheck("keys are classified at ingest") { try await classification($0) },
+        ] + trackingChecks
 }
 
 // MARK: - Helpers
@@ -91,7 +96,9 @@ extension StoreConformance {
     }
 
     /// Ingests the campaign into the store and returns it.
-    static func ingestedCampaign(_ store: any ProvenanceStore, ids: SequentialIDGenerator = SequentialIDGenerator())
+    static func ingestedCampaign(
+        _ store: any ProvenanceStore, ids: SequentialIDGenerator = SequentialIDGenerator()
+    )
         async throws -> CampaignFixture
     {
         let campaign = ProvFixtures.campaign(ids: ids)
@@ -297,8 +304,10 @@ extension StoreConformance {
         let cases: [(String, ProvEvent)] = [
             ("a run's id as an experiment", .experiment(ExperimentRecord(id: ids.train, name: "another-experiment"))),
             ("an agent's id as an entity", .entity(EntityRecord(id: ids.person, kind: .dataset, name: "person?"))),
-            ("an entity's id as a run",
-             .runStart(RunStart(id: ids.dataset, experiment: ids.experiment, startedAt: ProvFixtures.time(5)))),
+            (
+                "an entity's id as a run",
+                .runStart(RunStart(id: ids.dataset, experiment: ids.experiment, startedAt: ProvFixtures.time(5)))
+            ),
             ("an experiment's id as an agent", .agent(AgentRecord(id: ids.experiment, kind: .person, name: "x"))),
         ]
         for (label, event) in cases {
@@ -324,23 +333,37 @@ extension StoreConformance {
             .runStart(RunStart(id: run, experiment: experiment, startedAt: now)),
         ]
         let cases: [(String, ProvEvent, String)] = [
-            ("run_start of an unknown experiment",
-             .runStart(RunStart(id: fresh, experiment: unknown, startedAt: now)), "experiment"),
-            ("run_start with an unknown parent",
-             .runStart(RunStart(id: fresh, experiment: experiment, parent: unknown, startedAt: now)), "parent"),
+            (
+                "run_start of an unknown experiment",
+                .runStart(RunStart(id: fresh, experiment: unknown, startedAt: now)), "experiment"
+            ),
+            (
+                "run_start with an unknown parent",
+                .runStart(RunStart(id: fresh, experiment: experiment, parent: unknown, startedAt: now)), "parent"
+            ),
             ("parameter of an unknown run", .parameter(ParameterRecord(run: unknown, key: "lr", value: "0.1")), "run"),
             ("metric of an unknown run", .metric(MetricPoint(run: unknown, key: "loss", value: 1, step: 0)), "run"),
             ("tag on an unknown run", .tag(TagRecord(target: unknown, key: "stage", value: "x")), "run"),
-            ("telemetry of an unknown run",
-             .telemetry(TelemetrySample(run: unknown, time: now, values: ["cpu_percent": 1])), "run"),
-            ("architecture of an unknown run",
-             .architecture(ArchitectureRecord(run: unknown, layers: CampaignFixture.layers)), "run"),
-            ("architecture of an unknown model",
-             .architecture(ArchitectureRecord(run: run, model: unknown, layers: CampaignFixture.layers)), "model"),
-            ("relation with an unknown subject",
-             .relation(RelationRecord(.used, subject: unknown, object: ids.dataset)), "subject"),
-            ("relation with an unknown object",
-             .relation(RelationRecord(.used, subject: run, object: unknown)), "object"),
+            (
+                "telemetry of an unknown run",
+                .telemetry(TelemetrySample(run: unknown, time: now, values: ["cpu_percent": 1])), "run"
+            ),
+            (
+                "architecture of an unknown run",
+                .architecture(ArchitectureRecord(run: unknown, layers: CampaignFixture.layers)), "run"
+            ),
+            (
+                "architecture of an unknown model",
+                .architecture(ArchitectureRecord(run: run, model: unknown, layers: CampaignFixture.layers)), "model"
+            ),
+            (
+                "relation with an unknown subject",
+                .relation(RelationRecord(.used, subject: unknown, object: ids.dataset)), "subject"
+            ),
+            (
+                "relation with an unknown object",
+                .relation(RelationRecord(.used, subject: run, object: unknown)), "object"
+            ),
             ("run_end of an unknown run", .runEnd(RunEnd(run: unknown, status: .finished, endedAt: now)), "id"),
         ]
         for (label, event, field) in cases {
@@ -400,24 +423,42 @@ extension StoreConformance {
         let ids = campaign.ids
         let cases: [(String, RelationRecord, String)] = [
             ("used with an agent as object", RelationRecord(.used, subject: ids.train, object: ids.person), "object"),
-            ("used with an entity as subject", RelationRecord(.used, subject: ids.model, object: ids.dataset),
-             "subject"),
-            ("wasGeneratedBy with an entity as object",
-             RelationRecord(.wasGeneratedBy, subject: ids.model, object: ids.dataset), "object"),
-            ("wasGeneratedBy with a run as subject",
-             RelationRecord(.wasGeneratedBy, subject: ids.train, object: ids.workflow), "subject"),
-            ("wasAssociatedWith with an entity as object",
-             RelationRecord(.wasAssociatedWith, subject: ids.train, object: ids.dataset), "object"),
-            ("actedOnBehalfOf with a run as subject",
-             RelationRecord(.actedOnBehalfOf, subject: ids.train, object: ids.person), "subject"),
-            ("wasDerivedFrom with a run as object",
-             RelationRecord(.wasDerivedFrom, subject: ids.model, object: ids.train), "object"),
-            ("wasInformedBy with an entity as object",
-             RelationRecord(.wasInformedBy, subject: ids.evaluate, object: ids.model), "object"),
-            ("hadMember with an agent as subject",
-             RelationRecord(.hadMember, subject: ids.person, object: ids.train), "subject"),
-            ("hadMember with an agent as object",
-             RelationRecord(.hadMember, subject: ids.experiment, object: ids.person), "object"),
+            (
+                "used with an entity as subject", RelationRecord(.used, subject: ids.model, object: ids.dataset),
+                "subject"
+            ),
+            (
+                "wasGeneratedBy with an entity as object",
+                RelationRecord(.wasGeneratedBy, subject: ids.model, object: ids.dataset), "object"
+            ),
+            (
+                "wasGeneratedBy with a run as subject",
+                RelationRecord(.wasGeneratedBy, subject: ids.train, object: ids.workflow), "subject"
+            ),
+            (
+                "wasAssociatedWith with an entity as object",
+                RelationRecord(.wasAssociatedWith, subject: ids.train, object: ids.dataset), "object"
+            ),
+            (
+                "actedOnBehalfOf with a run as subject",
+                RelationRecord(.actedOnBehalfOf, subject: ids.train, object: ids.person), "subject"
+            ),
+            (
+                "wasDerivedFrom with a run as object",
+                RelationRecord(.wasDerivedFrom, subject: ids.model, object: ids.train), "object"
+            ),
+            (
+                "wasInformedBy with an entity as object",
+                RelationRecord(.wasInformedBy, subject: ids.evaluate, object: ids.model), "object"
+            ),
+            (
+                "hadMember with an agent as subject",
+                RelationRecord(.hadMember, subject: ids.person, object: ids.train), "subject"
+            ),
+            (
+                "hadMember with an agent as object",
+                RelationRecord(.hadMember, subject: ids.experiment, object: ids.person), "object"
+            ),
         ]
         for (label, record, field) in cases {
             try await expectRefused(store, [.relation(record)], eventIndex: 0, field: field, Comment(rawValue: label))
@@ -947,7 +988,8 @@ extension StoreConformance {
             NodeSummary(
                 id: ids.model, type: .entity, kind: "model", name: CampaignFixture.modelName,
                 location: CampaignFixture.modelLocation),
-            NodeSummary(id: ids.report, type: .entity, kind: "evaluation", name: "eval-report",
+            NodeSummary(
+                id: ids.report, type: .entity, kind: "evaluation", name: "eval-report",
                 location: "reports/eval.json"),
             NodeSummary(id: ids.person, type: .agent, kind: "person", name: "Ada Lovelace"),
             NodeSummary(id: ids.software, type: .agent, kind: "software", name: "provkit-capture"),
@@ -1017,9 +1059,11 @@ extension StoreConformance {
             ])
         #expect(up.edges.count == 6)
         let dataset = try #require(up.nodes.first { $0.node.id == i.dataset })
-        #expect(dataset.node == NodeSummary(
-            id: i.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
-            location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest))
+        #expect(
+            dataset.node
+                == NodeSummary(
+                    id: i.dataset, type: .entity, kind: "dataset", name: CampaignFixture.datasetName,
+                    location: CampaignFixture.datasetLocation, digest: CampaignFixture.datasetDigest))
 
         // Down from the dataset: everything that came from it.
         let down = try await store.lineage(of: i.dataset, direction: .down, depth: 10)
@@ -1187,10 +1231,11 @@ extension StoreConformance {
         try await store.ingest(events)
 
         let parameters = try #require(try await store.runDetail(parameterRun))
-        #expect(Set(parameters.parameters) == [
-            ClassifiedValue(key: "lr", value: "0.1", term: term),
-            ClassifiedValue(key: "zz_unknown", value: "1", term: nil),
-        ])
+        #expect(
+            Set(parameters.parameters) == [
+                ClassifiedValue(key: "lr", value: "0.1", term: term),
+                ClassifiedValue(key: "zz_unknown", value: "1", term: nil),
+            ])
         #expect(parameters.terms == [term])
 
         let metrics = try #require(try await store.runDetail(metricRun))
@@ -1199,10 +1244,11 @@ extension StoreConformance {
         #expect(metrics.terms == [term])
 
         let tags = try #require(try await store.runDetail(tagRun))
-        #expect(Set(tags.tags) == [
-            ClassifiedValue(key: "lr", value: "cosine", term: term),
-            ClassifiedValue(key: "zz_unknown", value: "1", term: nil),
-        ])
+        #expect(
+            Set(tags.tags) == [
+                ClassifiedValue(key: "lr", value: "cosine", term: term),
+                ClassifiedValue(key: "zz_unknown", value: "1", term: nil),
+            ])
         #expect(tags.terms == [term])
 
         let telemetry = try #require(try await store.runDetail(telemetryRun))

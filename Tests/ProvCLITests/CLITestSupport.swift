@@ -18,7 +18,8 @@ struct CLIFixture {
         guard store else { return try runner.run(arguments, input: input) }
         // Options go before a `--` that starts a command to run.
         var withStore = arguments
-        withStore.insert(contentsOf: ["--store", directory.path("store")], at: arguments.firstIndex(of: "--") ?? arguments.count)
+        withStore.insert(
+            contentsOf: ["--store", directory.path("store")], at: arguments.firstIndex(of: "--") ?? arguments.count)
         return try runner.run(withStore, input: input)
     }
 

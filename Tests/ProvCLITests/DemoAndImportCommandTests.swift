@@ -40,7 +40,9 @@ struct DemoAndImportCommandTests {
         #expect(again.first?["runCount"] as? Int == 18)
     }
 
-    @Test("record trails import into runs with classified parameters, once", .enabled(if: SharedData.available("record-trails/cifar100")))
+    @Test(
+        "record trails import into runs with classified parameters, once",
+        .enabled(if: SharedData.available("record-trails/cifar100")))
     func importTrails() throws {
         let folder = try SharedData.require("record-trails/cifar100")
         let fixture = try CLIFixture()
@@ -56,7 +58,10 @@ struct DemoAndImportCommandTests {
         #expect(stats["entities"] == 4)  // one CIFAR100 dataset, three models
         let learners = try #require(
             try fixture.json(["runs", "--metric", "valAcc>0.1", "--param", "dataset=CIFAR100"]) as? [[String: Any]])
-        #expect(Set(learners.compactMap { $0["name"] as? String }) == ["2021_02_15_13_55_26_539263", "2021_02_15_14_01_32_105932"])
+        #expect(
+            Set(learners.compactMap { $0["name"] as? String }) == [
+                "2021_02_15_13_55_26_539263", "2021_02_15_14_01_32_105932",
+            ])
         let show = try fixture.succeed(["show", "2021_02_15_13_56_59_917381"]).standardOutput
         #expect(show.contains("batch_size               186"))
         #expect(show.contains("Architecture ("))
@@ -73,14 +78,17 @@ struct DemoAndImportCommandTests {
         #expect(output.hasPrefix("Imported 3 files into experiment 'nas': 300 runs"))
         let high = try #require(try fixture.json(["runs", "--param", "beam_intensity=1e16"]) as? [Any])
         #expect(high.count == 100)
-        #expect(try fixture.succeed(["import", "a4nn", folder.path, "--experiment", "nas"]).standardOutput.hasSuffix("Nothing new to import.\n"))
+        #expect(
+            try fixture.succeed(["import", "a4nn", folder.path, "--experiment", "nas"]).standardOutput.hasSuffix(
+                "Nothing new to import.\n"))
     }
 
     @Test("a malformed trail is refused with its file, line and column, and nothing is stored")
     func malformedTrail() throws {
         let fixture = try CLIFixture()
         defer { fixture.directory.remove() }
-        let header = "epochs trainLoss valLoss valAcc ID random_seed train_GPU torch_set_deterministic dataset batch_size loss_fn optimizer learning_rate momentum dampening weight_decay layer_types dropout_rate convKernels convStrides convPaddings poolKernels poolStrides poolPaddings convFilters FC_dropout_rate FC_dropout_layers FCFilters"
+        let header =
+            "epochs trainLoss valLoss valAcc ID random_seed train_GPU torch_set_deterministic dataset batch_size loss_fn optimizer learning_rate momentum dampening weight_decay layer_types dropout_rate convKernels convStrides convPaddings poolKernels poolStrides poolPaddings convFilters FC_dropout_rate FC_dropout_layers FCFilters"
         let path = try fixture.write("2021_02_15_13_55_26_539263.txt", header + "\n0.5 abc 3.9 9.68\n")
         let result = try fixture.run(["import", "trails", path])
         #expect(result.status == 1)

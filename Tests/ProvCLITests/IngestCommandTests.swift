@@ -56,7 +56,10 @@ struct IngestCommandTests {
             line: exampleLineCount + 1, field: "type", message: "unknown event type 'metrics'"),
         MalformedCase(
             name: "missing field",
-            badLines: [#"{"type":"tag","run":"\#(run)","key":"ok","value":"1"}"#, #"{"type":"parameter","run":"\#(run)","value":"0.1"}"#],
+            badLines: [
+                #"{"type":"tag","run":"\#(run)","key":"ok","value":"1"}"#,
+                #"{"type":"parameter","run":"\#(run)","value":"0.1"}"#,
+            ],
             line: exampleLineCount + 2, field: "key", message: "is required"),
         MalformedCase(
             name: "mistyped field", badLines: [#"{"type":"metric","run":"\#(run)","key":"loss","value":"high"}"#],
@@ -65,7 +68,8 @@ struct IngestCommandTests {
             name: "mistyped step", badLines: [#"{"type":"metric","run":"\#(run)","key":"loss","value":1,"step":1.5}"#],
             line: exampleLineCount + 1, field: "step", message: "expected a whole number"),
         MalformedCase(
-            name: "unknown field", badLines: [#"{"type":"parameter","run":"\#(run)","key":"a","value":"b","colour":"red"}"#],
+            name: "unknown field",
+            badLines: [#"{"type":"parameter","run":"\#(run)","key":"a","value":"b","colour":"red"}"#],
             line: exampleLineCount + 1, field: "colour", message: "is not a field of this event"),
         MalformedCase(
             name: "malformed id", badLines: [#"{"type":"parameter","run":"xyz","key":"a","value":"b"}"#],
@@ -84,11 +88,15 @@ struct IngestCommandTests {
             line: exampleLineCount + 1, field: "run", message: "refers to unknown run 0190a3f2c4d07000800000000000f099"),
         MalformedCase(
             name: "reference to an unknown experiment",
-            badLines: [#"{"type":"run_start","id":"0190a3f2c4d07000800000000000f002","experiment":"0190a3f2c4d07000800000000000e099","time":"2024-05-01T12:00:00Z"}"#],
+            badLines: [
+                #"{"type":"run_start","id":"0190a3f2c4d07000800000000000f002","experiment":"0190a3f2c4d07000800000000000e099","time":"2024-05-01T12:00:00Z"}"#
+            ],
             line: exampleLineCount + 1, field: "experiment", message: "refers to unknown experiment"),
         MalformedCase(
             name: "relation to the wrong kind of node",
-            badLines: [#"{"type":"relation","relation":"used","subject":"\#(run)","object":"0190a3f2c4d07000800000000000a001"}"#],
+            badLines: [
+                #"{"type":"relation","relation":"used","subject":"\#(run)","object":"0190a3f2c4d07000800000000000a001"}"#
+            ],
             line: exampleLineCount + 1, field: "object", message: "is a agent, but a entity is required"),
         MalformedCase(
             name: "parameter changes value",
@@ -104,7 +112,8 @@ struct IngestCommandTests {
             line: exampleLineCount + 1, field: "name", message: "already exists"),
     ]
 
-    @Test("a malformed file is refused whole, naming the line and field, and the store is unchanged",
+    @Test(
+        "a malformed file is refused whole, naming the line and field, and the store is unchanged",
         arguments: malformedCases)
     func malformed(_ testCase: MalformedCase) throws {
         let fixture = try CLIFixture()

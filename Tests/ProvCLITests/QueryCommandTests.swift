@@ -97,7 +97,8 @@ struct QueryCommandTests {
         #expect(try fixture.succeed(["show", String(Self.run1.prefix(29))]).standardOutput == byID)
         #expect(try fixture.succeed(["show", "net-1"]).standardOutput == byID)
         for expected in [
-            "Run \(Self.run1)  net-1", "  status      finished", "  experiment  cnn-sweep [0190a3f2c4d07000800000000000e001]",
+            "Run \(Self.run1)  net-1", "  status      finished",
+            "  experiment  cnn-sweep [0190a3f2c4d07000800000000000e001]",
             "Parameters (2)", "learning_rate  0.1146", "model.hyperparameter.learning_rate", "Metrics (2)", "val_loss",
             "NaN", "Tags (1)", "team", "Relations (", "run used", "entity/dataset", "CIFAR100", "wasGeneratedBy run",
             "net-1.onnx", "Architecture (4)", "conv2d", "filters=64 kernel=3 padding=1 stride=1", "Child runs (1)",
@@ -148,7 +149,8 @@ struct QueryCommandTests {
             reached == [
                 "0190a3f2c4d07000800000000000d001", Self.run1, "0190a3f2c4d07000800000000000d002", Self.run2,
             ])
-        let depthOne = try #require(try fixture.json(["lineage", "CIFAR100", "--direction", "down", "--depth", "1"]) as? [String: Any])
+        let depthOne = try #require(
+            try fixture.json(["lineage", "CIFAR100", "--direction", "down", "--depth", "1"]) as? [String: Any])
         #expect((depthOne["nodes"] as? [Any])?.count == 2)
         let dot = try fixture.succeed(["lineage", Self.run1, "--direction", "both", "--dot"]).standardOutput
         #expect(dot.hasPrefix("digraph lineage {"))
@@ -167,13 +169,17 @@ struct QueryCommandTests {
         let example = try fixture.write("example.jsonl", try ExampleEvents.lines.joined(separator: "\n"))
         try fixture.succeed(["ingest", example], store: false)
         #expect(FileManager.default.fileExists(atPath: fixture.directory.path(".provkit/provkit.sqlite")))
-        for location in ["sqlite:\(fixture.directory.path("a.sqlite"))", fixture.directory.path("b.db"), fixture.directory.path("folder")] {
+        for location in [
+            "sqlite:\(fixture.directory.path("a.sqlite"))", fixture.directory.path("b.db"),
+            fixture.directory.path("folder"),
+        ] {
             try fixture.succeed(["ingest", example, "--store", location], store: false)
             let stats = try fixture.succeed(["stats", "--json", "--store", location], store: false)
             #expect(stats.standardOutput.contains("\"runs\" : 1"))
         }
         let viaEnvironment = try CommandRunner(
-            workingDirectory: fixture.directory.url, environment: ["PROVKIT_STORE": fixture.directory.path("env-store")])
+            workingDirectory: fixture.directory.url, environment: ["PROVKIT_STORE": fixture.directory.path("env-store")]
+        )
         #expect(try viaEnvironment.run(["ingest", example]).status == 0)
         #expect(FileManager.default.fileExists(atPath: fixture.directory.path("env-store/provkit.sqlite")))
         let postgres = try fixture.run(["stats", "--store", "postgres://localhost/provkit"], store: false)

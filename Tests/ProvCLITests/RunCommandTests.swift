@@ -22,7 +22,9 @@ struct RunCommandTests {
 
     @Test("records the command, its exit code, output sizes, environment, inputs and outputs, and exits like it")
     func recordsARun() throws {
-        let fixture = try CLIFixture(environment: ["MY_SERVICE_TOKEN": "s3cr3t", "SLURM_JOB_ID": "77", "SLURM_JOB_TOKEN": "t0k"])
+        let fixture = try CLIFixture(environment: [
+            "MY_SERVICE_TOKEN": "s3cr3t", "SLURM_JOB_ID": "77", "SLURM_JOB_TOKEN": "t0k",
+        ])
         defer { fixture.directory.remove() }
         let input = try fixture.write("input.txt", "some input\n")
         let output = fixture.directory.path("result.txt")
@@ -57,9 +59,10 @@ struct RunCommandTests {
         let telemetry = try #require(detail["telemetrySampleCount"] as? Int)
         #expect(telemetry >= 3)  // start, at least one periodic, end
         let terms = try #require(detail["terms"] as? [String])
-        for term in ["system.process.cpu_time", "system.process.rss", "system.cpu.utilization", "system.os.name",
-            "application.execution.exit_code", "platform.environment.variables"]
-        {
+        for term in [
+            "system.process.cpu_time", "system.process.rss", "system.cpu.utilization", "system.os.name",
+            "application.execution.exit_code", "platform.environment.variables",
+        ] {
             #expect(terms.contains(term), "missing \(term)")
         }
         let lineage = try fixture.succeed(["lineage", output, "--direction", "up", "--depth", "2"]).standardOutput
@@ -113,13 +116,15 @@ struct RunCommandTests {
         #expect((detail["run"] as? [String: Any])?["status"] as? String == "failed")
     }
 
-    @Test("mistakes get clear errors and record nothing", arguments: [
-        (["run"], "give the program to run after --"),
-        (["run", "--", "no-such-program-xyz"], "command not found: no-such-program-xyz"),
-        (["run", "--input", "missing.csv", "--", "true"], "--input missing.csv does not exist"),
-        (["run", "--interval=-1", "--", "true"], "--interval must be 0 or more"),
-        (["run", "--server", "ftp://x", "--", "true"], "is not an http(s) URL"),
-    ])
+    @Test(
+        "mistakes get clear errors and record nothing",
+        arguments: [
+            (["run"], "give the program to run after --"),
+            (["run", "--", "no-such-program-xyz"], "command not found: no-such-program-xyz"),
+            (["run", "--input", "missing.csv", "--", "true"], "--input missing.csv does not exist"),
+            (["run", "--interval=-1", "--", "true"], "--interval must be 0 or more"),
+            (["run", "--server", "ftp://x", "--", "true"], "is not an http(s) URL"),
+        ])
     func mistakes(_ arguments: [String], _ message: String) throws {
         let fixture = try CLIFixture()
         defer { fixture.directory.remove() }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import ProvCapture
 import ProvModel
 import ProvTesting
 import Testing
+
+@testable import ProvCapture
 
 @Suite("Collectors")
 struct CollectorTests {
@@ -53,18 +54,20 @@ struct CollectorTests {
         let cpu = try #require(second["cpu_percent"])
         #expect((0...100).contains(cpu))
         #expect(second["cpu_0_percent"] != nil)
-        #expect(ProcessInfo.processInfo.processorCount == second.keys.filter { $0.hasPrefix("cpu_") && $0 != "cpu_percent" }.count)
+        #expect(
+            ProcessInfo.processInfo.processorCount
+                == second.keys.filter { $0.hasPrefix("cpu_") && $0 != "cpu_percent" }.count)
     }
 
     /// A stand-in for nvidia-smi that prints what a two-GPU machine prints, one GPU with unsupported fields.
     static func fakeNvidiaSMI(in folder: TemporaryDirectory, exitCode: Int = 0) throws -> String {
         let path = folder.path("nvidia-smi")
         try """
-            #!/bin/sh
-            echo "0, GPU-11111111-2222-3333-4444-555555555555, NVIDIA H100 80GB HBM3, 550.54.15, 37, 12, 1024, 81559, 71.52, 700.00, 34, 1980, 2619"
-            echo "1, GPU-66666666-7777-8888-9999-000000000000, NVIDIA H100 80GB HBM3, 550.54.15, [N/A], [Not Supported], 0, 81559, [N/A], [N/A], 30, 345, 2619"
-            exit \(exitCode)
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        echo "0, GPU-11111111-2222-3333-4444-555555555555, NVIDIA H100 80GB HBM3, 550.54.15, 37, 12, 1024, 81559, 71.52, 700.00, 34, 1980, 2619"
+        echo "1, GPU-66666666-7777-8888-9999-000000000000, NVIDIA H100 80GB HBM3, 550.54.15, [N/A], [Not Supported], 0, 81559, [N/A], [N/A], 30, 345, 2619"
+        exit \(exitCode)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
         return path
     }
@@ -171,7 +174,8 @@ struct CollectorTests {
         var million = SHA256()
         let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
         for _ in 0..<1000 { million.update(chunk) }
-        #expect(SHA256.hexString(million.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            SHA256.hexString(million.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         // Odd chunk sizes across block boundaries give the same digest.
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         var pieces = SHA256()

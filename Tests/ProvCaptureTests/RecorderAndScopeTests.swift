@@ -166,7 +166,8 @@ struct RecorderAndScopeTests {
         configuration.bufferCapacity = 50
         configuration.flushInterval = .seconds(60)
         let sink = InMemoryEventSink()
-        try await ProvCapture.withSession(sink: sink, experiment: "drops", configuration: configuration, logger: logger) {
+        try await ProvCapture.withSession(sink: sink, experiment: "drops", configuration: configuration, logger: logger)
+        {
             capture in
             try await capture.withWorkflow("busy") { run in
                 for step in 0..<200 { run.log(metric: "x", Double(step), step: Int64(step)) }

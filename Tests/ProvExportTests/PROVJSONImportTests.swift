@@ -210,13 +210,13 @@ struct PROVJSONImportTests {
             name: "relation to an undeclared node",
             text:
                 #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {}}, "#
-                    + #""used": {"_:u": {"prov:activity": "ex:a", "prov:entity": "ex:nope"}}}"#,
+                + #""used": {"_:u": {"prov:activity": "ex:a", "prov:entity": "ex:nope"}}}"#,
             message: "used: prov:entity 'ex:nope' is not declared in the document; declare it under \"entity\""),
         Malformed(
             name: "wrong element kind",
             text:
                 #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {}}, "agent": {"ex:g": {}}, "#
-                    + #""used": {"_:u": {"prov:activity": "ex:g", "prov:entity": "ex:e"}}}"#,
+                + #""used": {"_:u": {"prov:activity": "ex:g", "prov:entity": "ex:e"}}}"#,
             message: "used: prov:activity 'ex:g' is an agent, not an activity"),
         Malformed(
             name: "one id, two kinds",
@@ -226,7 +226,7 @@ struct PROVJSONImportTests {
             name: "end before start",
             text:
                 #"{"prefix": {"ex": "https://e/"}, "activity": {"ex:a": {"prov:startTime": "2024-01-02T00:00:00Z", "#
-                    + #""prov:endTime": "2024-01-01T00:00:00Z"}}}"#,
+                + #""prov:endTime": "2024-01-01T00:00:00Z"}}}"#,
             message: "activity 'ex:a': prov:endTime 2024-01-01T00:00:00.000000Z is before its start"),
         Malformed(
             name: "null attribute", text: #"{"prefix": {"ex": "https://e/"}, "entity": {"ex:e": {"ex:size": null}}}"#,

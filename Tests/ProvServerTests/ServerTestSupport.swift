@@ -104,7 +104,9 @@ func member(_ object: [String: Any], _ path: String) -> Any? {
 }
 
 /// The detail of the run with id `hex`, which must exist.
-func runDetail(_ store: SQLiteStore, _ hex: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
+func runDetail(
+    _ store: SQLiteStore, _ hex: String, sourceLocation: SourceLocation = #_sourceLocation
+) async throws
     -> RunDetail
 {
     let id = try #require(ProvID(hex: hex), sourceLocation: sourceLocation)

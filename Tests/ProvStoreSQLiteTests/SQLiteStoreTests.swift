@@ -3,9 +3,10 @@ import GRDB
 import Logging
 import ProvModel
 import ProvStore
-@testable import ProvStoreSQLite
 import ProvTesting
 import Testing
+
+@testable import ProvStoreSQLite
 
 /// What only the SQLite back-end promises: WAL, durability across reopening, foreign keys, schema versioning,
 /// clear errors for unusable paths, and its configurable taxonomy.
@@ -75,9 +76,11 @@ struct SQLiteStoreTests {
             // A row pointing at no experiment is refused by the database itself.
             await #expect(throws: DatabaseError.self) {
                 try await store.writer.write { db in
-                    try db.execute(sql: "INSERT INTO node (id, node_type) VALUES (?, 'run')", arguments: [
-                        String(repeating: "a", count: 32)
-                    ])
+                    try db.execute(
+                        sql: "INSERT INTO node (id, node_type) VALUES (?, 'run')",
+                        arguments: [
+                            String(repeating: "a", count: 32)
+                        ])
                     try db.execute(
                         sql: """
                             INSERT INTO run (node_pk, experiment_pk, kind, status, started_at)

@@ -74,14 +74,19 @@ struct Bench: AsyncParsableCommand {
             let run = ids.next()
             let entity = ids.next()
             runIDs.append(run)
-            graphEvents.append(.runStart(RunStart(id: run, experiment: experiment, name: "run-\(index)", startedAt: start)))
-            graphEvents.append(.parameter(ParameterRecord(run: run, key: "lr", value: String(Double(index % 100) / 1000))))
+            graphEvents.append(
+                .runStart(RunStart(id: run, experiment: experiment, name: "run-\(index)", startedAt: start)))
+            graphEvents.append(
+                .parameter(ParameterRecord(run: run, key: "lr", value: String(Double(index % 100) / 1000))))
             graphEvents.append(.entity(EntityRecord(id: entity, kind: .model, name: "model-\(index)")))
             graphEvents.append(.relation(RelationRecord(.wasGeneratedBy, subject: entity, object: run)))
         }
         let graphSeconds = try await timeBatches(graphEvents, store: store)
-        print(String(format: "ingest graph: %d events (%d runs + %d params + %d entities + %d relations) in %.2f s = %.0f events/s",
-            graphEvents.count, runs, runs, runs, runs, graphSeconds, Double(graphEvents.count) / graphSeconds))
+        print(
+            String(
+                format:
+                    "ingest graph: %d events (%d runs + %d params + %d entities + %d relations) in %.2f s = %.0f events/s",
+                graphEvents.count, runs, runs, runs, runs, graphSeconds, Double(graphEvents.count) / graphSeconds))
 
         // Metric points: 10 series of points / 10 per run across the first runs.
         var metricEvents: [ProvEvent] = []
@@ -92,13 +97,17 @@ struct Bench: AsyncParsableCommand {
             let run = runIDs[series / 4 % runIDs.count]
             let key = ["loss", "val_loss", "acc", "val_acc"][series % 4]
             metricEvents.append(
-                .metric(MetricPoint(run: run, key: key, value: Double(index % 997) / 997, step: Int64(index % perSeries),
-                    time: ProvTime(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(index)))))
+                .metric(
+                    MetricPoint(
+                        run: run, key: key, value: Double(index % 997) / 997, step: Int64(index % perSeries),
+                        time: ProvTime(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(index)))))
         }
         let metricSeconds = try await timeBatches(metricEvents, store: store)
         let rate = Double(points) / metricSeconds
-        print(String(format: "ingest metrics: %d points in %.2f s = %.0f points/s durable (target >= 300000)",
-            points, metricSeconds, rate))
+        print(
+            String(
+                format: "ingest metrics: %d points in %.2f s = %.0f points/s durable (target >= 300000)",
+                points, metricSeconds, rate))
         let statistics = try await store.statistics()
         precondition(statistics.metricPoints == points && statistics.runs == runs, "ingest lost data")
     }
@@ -151,8 +160,10 @@ struct Bench: AsyncParsableCommand {
         }
         let buildSeconds = try await timeBatches(events, store: store)
         let statistics = try await store.statistics()
-        print(String(format: "lineage graph: %d relations, %d runs, %d entities built in %.1f s",
-            statistics.relations, statistics.runs, statistics.entities, buildSeconds))
+        print(
+            String(
+                format: "lineage graph: %d relations, %d runs, %d entities built in %.1f s",
+                statistics.relations, statistics.runs, statistics.entities, buildSeconds))
 
         var durations: [Double] = []
         var reached: [Int] = []
@@ -168,10 +179,11 @@ struct Bench: AsyncParsableCommand {
         }
         durations.sort()
         reached.sort()
-        print(String(format: "lineage up, depth 10: median %.2f ms, p95 %.2f ms, max %.2f ms over %d queries; median %d nodes reached (target <= 10 ms)",
-            durations[durations.count / 2], durations[durations.count * 95 / 100], durations.last ?? 0, queries,
-            reached[reached.count / 2]))
+        print(
+            String(
+                format:
+                    "lineage up, depth 10: median %.2f ms, p95 %.2f ms, max %.2f ms over %d queries; median %d nodes reached (target <= 10 ms)",
+                durations[durations.count / 2], durations[durations.count * 95 / 100], durations.last ?? 0, queries,
+                reached[reached.count / 2]))
     }
 }
-
-

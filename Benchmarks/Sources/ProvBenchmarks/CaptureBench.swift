@@ -51,9 +51,13 @@ struct CaptureBench: AsyncParsableCommand {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count
         perTask.sort()
         let median = perTask[perTask.count / 2]
-        print(String(format: "record task: median %.3f µs, p90 %.3f µs, p99 %.3f µs; mean incl. flush %.3f µs over %d tasks (%d events, %.1f per task, JSON Lines file)",
-            median, perTask[perTask.count * 9 / 10], perTask[perTask.count * 99 / 100], total / Double(tasks), tasks, lines,
-            Double(lines) / Double(tasks)))
+        print(
+            String(
+                format:
+                    "record task: median %.3f µs, p90 %.3f µs, p99 %.3f µs; mean incl. flush %.3f µs over %d tasks (%d events, %.1f per task, JSON Lines file)",
+                median, perTask[perTask.count * 9 / 10], perTask[perTask.count * 99 / 100], total / Double(tasks),
+                tasks, lines,
+                Double(lines) / Double(tasks)))
 
         if breakdown {
             let sink = InMemoryEventSink()
@@ -64,7 +68,8 @@ struct CaptureBench: AsyncParsableCommand {
             func cost(_ name: String, _ body: () -> Void) {
                 let start = clock.now
                 for _ in 0..<rounds { body() }
-                print(String(format: "  %@: %.1f ns", name, Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
+                print(
+                    String(format: "  %@: %.1f ns", name, Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
             }
             print("breakdown (mean of \(rounds)):")
             cost("clock read (ContinuousClock.now)") { _ = clock.now }
@@ -75,7 +80,10 @@ struct CaptureBench: AsyncParsableCommand {
             try await ProvCapture.withSession(sink: sink, experiment: "b", logger: Logger(label: "bench")) { capture in
                 let start = clock.now
                 for _ in 0..<rounds { capture.startRun("noop", kind: .task, parent: nil).end() }
-                print(String(format: "  startRun + end (no scope): %.1f ns", Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
+                print(
+                    String(
+                        format: "  startRun + end (no scope): %.1f ns",
+                        Self.microseconds(clock.now - start) * 1000 / Double(rounds)))
             }
         }
 
@@ -96,8 +104,10 @@ struct CaptureBench: AsyncParsableCommand {
         process.sort()
         host.sort()
         let both = zip(process, host).map { $0 + $1 }.sorted()
-        print(String(format: "telemetry snapshot: process %.1f µs, host %.1f µs, both %.1f µs (medians of %d)",
-            process[process.count / 2], host[host.count / 2], both[both.count / 2], snapshots))
+        print(
+            String(
+                format: "telemetry snapshot: process %.1f µs, host %.1f µs, both %.1f µs (medians of %d)",
+                process[process.count / 2], host[host.count / 2], both[both.count / 2], snapshots))
         if let json {
             let figures: [String: Double] = [
                 "task_median_us": median, "task_p90_us": perTask[perTask.count * 9 / 10],

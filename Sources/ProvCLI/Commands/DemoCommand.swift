@@ -91,8 +91,10 @@ struct DemoCommand: AsyncParsableCommand {
             Output.table(
                 header: ["ID", "NAME", "KIND", "STATUS", "STARTED", "DURATION"],
                 rows: runs.map {
-                    [$0.id.hex, $0.name ?? "-", $0.kind.rawValue, $0.status.rawValue, Output.time($0.startedAt),
-                        Output.duration(from: $0.startedAt, to: $0.endedAt)]
+                    [
+                        $0.id.hex, $0.name ?? "-", $0.kind.rawValue, $0.status.rawValue, Output.time($0.startedAt),
+                        Output.duration(from: $0.startedAt, to: $0.endedAt),
+                    ]
                 }))
 
         // The best model and the task that trained it, from this sweep's events.
@@ -116,7 +118,9 @@ struct DemoCommand: AsyncParsableCommand {
         if let detail = try await store.runDetail(wrapperRun) {
             let keys: Set<String> = ["command", "exit_code", "duration_seconds", "os_name", "cpu_model", "git_commit"]
             for tag in detail.tags where keys.contains(tag.key) {
-                print("  \(tag.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ShowCommand.clip(tag.value, to: 70))")
+                print(
+                    "  \(tag.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ShowCommand.clip(tag.value, to: 70))"
+                )
             }
             print("  telemetry samples  \(detail.telemetrySampleCount)")
         }

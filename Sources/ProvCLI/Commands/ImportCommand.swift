@@ -273,20 +273,25 @@ struct ImportRunner {
         guard !sources.isEmpty else { return false }
         for source in sources {
             let matches = try await store.runs(
-                matching: RunFilter(tags: [KeyCondition(key: ImportTags.source, comparator: .equal, value: source)], limit: 1))
+                matching: RunFilter(
+                    tags: [KeyCondition(key: ImportTags.source, comparator: .equal, value: source)], limit: 1))
             if matches.isEmpty { return false }
         }
         return true
     }
 
     /// Drops definitions of datasets the store already has (by name) and points references at the stored ones.
-    func reuseStoredDatasets(_ events: [ProvEvent], store: any ProvenanceStore, context: inout ImportContext)
+    func reuseStoredDatasets(
+        _ events: [ProvEvent], store: any ProvenanceStore, context: inout ImportContext
+    )
         async throws -> [ProvEvent]
     {
         var replacements: [ProvID: ProvID] = [:]
         for event in events {
             guard case .entity(let entity) = event, entity.kind == .dataset, let name = entity.name else { continue }
-            let stored = try await store.resolve(name).filter { $0.type == .entity && $0.kind == "dataset" && $0.name == name }
+            let stored = try await store.resolve(name).filter {
+                $0.type == .entity && $0.kind == "dataset" && $0.name == name
+            }
             if let existing = stored.first {
                 replacements[entity.id] = existing.id
                 context.registerDataset(named: name, id: existing.id)

@@ -63,7 +63,9 @@ struct LineageCommand: AsyncParsableCommand {
             print(graph.dot(), terminator: "")
         } else {
             print(graph.text(), terminator: "")
-            print("\(graph.nodes.count) nodes, \(graph.edges.count) relations (direction \(direction.rawValue), depth \(depth))")
+            print(
+                "\(graph.nodes.count) nodes, \(graph.edges.count) relations (direction \(direction.rawValue), depth \(depth))"
+            )
         }
     }
 }

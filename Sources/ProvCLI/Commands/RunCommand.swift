@@ -39,10 +39,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The run's name. Default: the program's name.")
     var name: String?
 
-    @Option(name: .customLong("input"), help: ArgumentHelp("A file or folder the program reads (hashed and recorded as used); repeat for several.", valueName: "path"))
+    @Option(
+        name: .customLong("input"),
+        help: ArgumentHelp(
+            "A file or folder the program reads (hashed and recorded as used); repeat for several.", valueName: "path"))
     var inputs: [String] = []
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("A file or folder the program writes (hashed after it ends and recorded as generated); repeat for several.", valueName: "path"))
+    @Option(
+        name: .customLong("output"),
+        help: ArgumentHelp(
+            "A file or folder the program writes (hashed after it ends and recorded as generated); repeat for several.",
+            valueName: "path"))
     var outputs: [String] = []
 
     @Option(help: "Seconds between telemetry samples of the process tree; 0 for start and end only.")
@@ -51,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Also record the last N bytes of standard output and standard error.")
     var tail: Int = 0
 
-    @Option(help: ArgumentHelp("Send the events to a ProvKit server (its native API) instead of the store.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Send the events to a ProvKit server (its native API) instead of the store.", valueName: "url"))
     var server: String?
 
     @Option(help: ArgumentHelp("The server's token (env PROVKIT_AUTH_TOKEN).", valueName: "token"))
@@ -114,7 +123,8 @@ struct RunCommand: AsyncParsableCommand {
             configuration: configuration, store: store, logger: logger,
             onServerRunning: { url in address.yield(url) })
         let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger))
+            configuration: ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             var urls = addresses.makeAsyncIterator()
@@ -186,9 +196,11 @@ struct RunCommand: AsyncParsableCommand {
     /// The program's name, or for an interpreter running a script (`python train.py`), the script's.
     static func defaultRunName(_ command: [String]) -> String {
         func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
-        if CommandCapture.isPython(command), command.count > 1, let script = command.dropFirst().first(where: {
-            !$0.hasPrefix("-")
-        }), script.hasSuffix(".py") {
+        if CommandCapture.isPython(command), command.count > 1,
+            let script = command.dropFirst().first(where: {
+                !$0.hasPrefix("-")
+            }), script.hasSuffix(".py")
+        {
             return base(script)
         }
         return base(command[0])

@@ -26,7 +26,9 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter condition.", valueName: "key<op>value"))
     var parameters: [String] = []
 
-    @Option(name: .customLong("metric"), help: ArgumentHelp("A condition on a metric's latest value.", valueName: "key<op>number"))
+    @Option(
+        name: .customLong("metric"),
+        help: ArgumentHelp("A condition on a metric's latest value.", valueName: "key<op>number"))
     var metrics: [String] = []
 
     @Option(name: .customLong("tag"), help: ArgumentHelp("A tag condition.", valueName: "key<op>value"))
@@ -39,7 +41,10 @@ struct RunsCommand: AsyncParsableCommand {
             valueName: "term"))
     var terms: [String] = []
 
-    @Option(help: ArgumentHelp("Only runs with this status: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "status"))
+    @Option(
+        help: ArgumentHelp(
+            "Only runs with this status: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "status"))
     var status: [RunStatus] = []
 
     @Option(help: ArgumentHelp("Only runs of this kind: workflow, task or step.", valueName: "kind"))

@@ -24,7 +24,8 @@ struct ShowCommand: AsyncParsableCommand {
         let node = try await LineageQuery(store: store).resolveOne(run)
         guard node.type == .run else {
             throw CLIError(
-                "'\(run)' is \(node.type.rawValue) \(node.id.hex), not a run; `provkit lineage \(node.id.hex)` shows where it came from")
+                "'\(run)' is \(node.type.rawValue) \(node.id.hex), not a run; `provkit lineage \(node.id.hex)` shows where it came from"
+            )
         }
         guard let detail = try await store.runDetail(node.id) else {
             throw CLIError("run \(node.id.hex) vanished while reading it; try again")
@@ -45,12 +46,15 @@ struct ShowCommand: AsyncParsableCommand {
         lines.append("  experiment  \(run.experimentName) [\(run.experimentID.hex)]")
         if let parent = run.parentID { lines.append("  parent      \(parent.hex)") }
         lines.append("  started     \(Output.time(run.startedAt))")
-        lines.append("  ended       \(Output.time(run.endedAt))  (\(Output.duration(from: run.startedAt, to: run.endedAt)))")
+        lines.append(
+            "  ended       \(Output.time(run.endedAt))  (\(Output.duration(from: run.startedAt, to: run.endedAt)))")
         func section(_ title: String, _ header: [String], _ rows: [[String]]) {
             guard !rows.isEmpty else { return }
             lines.append("")
             lines.append("\(title) (\(rows.count))")
-            lines.append(Output.table(header: header, rows: rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            lines.append(
+                Output.table(header: header, rows: rows).split(separator: "\n").map { "  " + $0 }.joined(
+                    separator: "\n"))
         }
         section(
             "Parameters", ["KEY", "VALUE", "TERM"],
@@ -58,23 +62,29 @@ struct ShowCommand: AsyncParsableCommand {
         section(
             "Metrics", ["KEY", "LAST", "STEP", "MIN", "MAX", "POINTS", "TERM"],
             detail.metrics.map {
-                [$0.key, Output.number($0.last), String($0.lastStep), Output.number($0.min), Output.number($0.max),
-                    String($0.count), $0.term ?? "-"]
+                [
+                    $0.key, Output.number($0.last), String($0.lastStep), Output.number($0.min), Output.number($0.max),
+                    String($0.count), $0.term ?? "-",
+                ]
             })
         section("Tags", ["KEY", "VALUE", "TERM"], detail.tags.map { [$0.key, Self.clip($0.value), $0.term ?? "-"] })
         section(
             "Relations", ["RELATION", "NODE", "KIND", "NAME"],
             detail.relations.map { relation in
                 let text = relation.runIsSubject ? "run \(relation.kind.rawValue)" : "\(relation.kind.rawValue) run"
-                return [text, relation.other.id.hex, "\(relation.other.type.rawValue)/\(relation.other.kind)",
-                    relation.other.name ?? relation.other.location ?? "-"]
+                return [
+                    text, relation.other.id.hex, "\(relation.other.type.rawValue)/\(relation.other.kind)",
+                    relation.other.name ?? relation.other.location ?? "-",
+                ]
             })
         section(
             "Architecture", ["#", "LAYER", "HYPERPARAMETERS"],
             detail.architecture.map { layer in
-                [String(layer.position), layer.type,
+                [
+                    String(layer.position), layer.type,
                     layer.hyperparameters.keys.sorted().map { "\($0)=\(layer.hyperparameters[$0]!.displayText)" }
-                        .joined(separator: " ")]
+                        .joined(separator: " "),
+                ]
             })
         section(
             "Child runs", ["ID", "NAME", "KIND", "STATUS"],

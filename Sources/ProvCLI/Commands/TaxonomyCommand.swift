@@ -89,8 +89,10 @@ struct TaxonomyCommand: ParsableCommand {
                 Output.table(
                     header: ["KEY", "TERM", "LAYER", "LABEL", "UNIT", "MATCHED BY"],
                     rows: results.map {
-                        [$0.key, $0.term ?? "(unclassified)", $0.layer ?? "-", $0.label ?? "-", $0.unit ?? "-",
-                            $0.rule ?? "-"]
+                        [
+                            $0.key, $0.term ?? "(unclassified)", $0.layer ?? "-", $0.label ?? "-", $0.unit ?? "-",
+                            $0.rule ?? "-",
+                        ]
                     }))
         }
     }

@@ -31,7 +31,10 @@ extension EnvironmentCollector.Report {
                     return .object(gpu)
                 })
         }
-        events.append(.agent(AgentRecord(id: host, kind: .host, name: facts["hostname"] ?? "unknown-host", attributes: hostAttributes)))
+        events.append(
+            .agent(
+                AgentRecord(
+                    id: host, kind: .host, name: facts["hostname"] ?? "unknown-host", attributes: hostAttributes)))
         events.append(.relation(RelationRecord(.wasAssociatedWith, subject: run, object: host, time: time)))
         if let packages = pythonPackages {
             let lines = packages.keys.sorted { $0.lowercased() < $1.lowercased() }.map { "\($0)==\(packages[$0]!)" }
@@ -40,14 +43,17 @@ extension EnvironmentCollector.Report {
             events.append(
                 .entity(
                     EntityRecord(
-                        id: entity, kind: .artifact, name: "python-packages", digest: "sha256:" + SHA256.hex(Array(listing.utf8)),
+                        id: entity, kind: .artifact, name: "python-packages",
+                        digest: "sha256:" + SHA256.hex(Array(listing.utf8)),
                         sizeBytes: Int64(listing.utf8.count), createdAt: time,
                         attributes: [
                             "packages": .object(packages.mapValues { .string($0) }),
                             "count": .number(Double(packages.count)),
                         ])))
             events.append(
-                .relation(RelationRecord(.used, subject: run, object: entity, time: time, attributes: ["role": "environment"])))
+                .relation(
+                    RelationRecord(.used, subject: run, object: entity, time: time, attributes: ["role": "environment"])
+                ))
         }
         return events
     }

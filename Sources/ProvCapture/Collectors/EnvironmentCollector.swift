@@ -121,7 +121,8 @@ public struct EnvironmentCollector: Sendable {
         // Container and cgroup limits.
         if let runtime = Self.containerRuntime(environment: environment) { facts["container_runtime"] = runtime }
         if let cpuMax = ProcFS.read("/sys/fs/cgroup/cpu.max")?.split(separator: " "), cpuMax.count == 2,
-            let quota = Double(cpuMax[0]), let period = Double(cpuMax[1].trimmingCharacters(in: .whitespacesAndNewlines)),
+            let quota = Double(cpuMax[0]),
+            let period = Double(cpuMax[1].trimmingCharacters(in: .whitespacesAndNewlines)),
             period > 0
         {
             facts["cgroup_cpu_limit"] = JSONValue.format(number: quota / period)
@@ -169,7 +170,8 @@ public struct EnvironmentCollector: Sendable {
         if includePython, let python = pythonExecutable ?? GPUTelemetryCollector.find("python3") {
             // One short interpreter start for the version and the import path; the installed distributions are then
             // read from their metadata files (as `pip list` does, without pip's start-up cost).
-            let probe = "import platform, sys; print(platform.python_version()); print('\\n'.join(p for p in sys.path if p))"
+            let probe =
+                "import platform, sys; print(platform.python_version()); print('\\n'.join(p for p in sys.path if p))"
             if let output = ExternalCommand.run(python, ["-c", probe], timeout: 10), output.status == 0 {
                 let lines = output.standardOutput.split(separator: "\n").map(String.init)
                 if let version = lines.first { facts["python_version"] = version }
@@ -201,7 +203,9 @@ public struct EnvironmentCollector: Sendable {
                 var name: String?
                 var version: String?
                 for line in ProcFS.lines(text.prefix(4096)) {
-                    if name == nil, line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+                    if name == nil, line.hasPrefix("Name:") {
+                        name = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+                    }
                     if version == nil, line.hasPrefix("Version:") {
                         version = line.dropFirst(8).trimmingCharacters(in: .whitespaces)
                     }
@@ -218,7 +222,9 @@ public struct EnvironmentCollector: Sendable {
     /// The container runtime, when the process runs in one.
     static func containerRuntime(environment: [String: String]) -> String? {
         if environment["KUBERNETES_SERVICE_HOST"] != nil { return "kubernetes" }
-        if environment["APPTAINER_CONTAINER"] != nil || environment["SINGULARITY_CONTAINER"] != nil { return "apptainer" }
+        if environment["APPTAINER_CONTAINER"] != nil || environment["SINGULARITY_CONTAINER"] != nil {
+            return "apptainer"
+        }
         if FileManager.default.fileExists(atPath: "/.dockerenv") { return "docker" }
         if FileManager.default.fileExists(atPath: "/run/.containerenv") { return "podman" }
         if let cgroup = ProcFS.read("/proc/1/cgroup") {
@@ -240,15 +246,15 @@ public struct EnvironmentCollector: Sendable {
     /// The Swift language version this code was compiled with.
     static var swiftVersion: String {
         #if compiler(>=6.4)
-        return "6.4 or later"
+            return "6.4 or later"
         #elseif compiler(>=6.3)
-        return "6.3"
+            return "6.3"
         #elseif compiler(>=6.2)
-        return "6.2"
+            return "6.2"
         #elseif compiler(>=6.1)
-        return "6.1"
+            return "6.1"
         #else
-        return "6.0"
+            return "6.0"
         #endif
     }
 }

@@ -103,7 +103,9 @@ enum ExternalCommand {
     }
 
     /// Runs `executable` with `arguments` in `directory`; `nil` if it cannot start or outlives `timeout` seconds.
-    static func run(_ executable: String, _ arguments: [String], directory: String? = nil, timeout: Double = 10)
+    static func run(
+        _ executable: String, _ arguments: [String], directory: String? = nil, timeout: Double = 10
+    )
         -> Output?
     {
         let process = Process()

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import ProvModel
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Host telemetry from `/proc` (Linux): CPU utilization per core and in total, memory, disk and network I/O, load.
 ///

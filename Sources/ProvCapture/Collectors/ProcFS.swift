@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small, allocation-light readers of Linux `/proc` and `/sys` files.

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import ProvModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Something that takes telemetry samples for a run.
 public protocol TelemetrySnapshotting: Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import ProvModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Content digests of files and folders, so that what a run used or generated is identified by its bytes.

@@ -2,9 +2,9 @@ public import ProvModel
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// UUIDv7 identifiers made fast enough for the capture hot path.

@@ -160,10 +160,12 @@ public final class ProvRecorder: Service {
     /// cancelled or a graceful shutdown begins. After a graceful shutdown it delivers what is left; after a
     /// cancellation the owner must call ``flush()``.
     public func run() async throws {
-        guard let stream = wakeUps.withLock({ stream -> AsyncStream<Void>? in
-            defer { stream = nil }
-            return stream
-        }) else {
+        guard
+            let stream = wakeUps.withLock({ stream -> AsyncStream<Void>? in
+                defer { stream = nil }
+                return stream
+            })
+        else {
             throw CaptureError("a recorder's run() can only be started once")
         }
         let interval = configuration.flushInterval
@@ -202,7 +204,9 @@ public final class ProvRecorder: Service {
         do {
             try await flush()
         } catch {
-            logger.error("capture.final_flush_failed", metadata: ["error": "\(error)", "capture.pending": "\(statistics.pending)"])
+            logger.error(
+                "capture.final_flush_failed",
+                metadata: ["error": "\(error)", "capture.pending": "\(statistics.pending)"])
             throw error
         }
         warnAboutDrops()

@@ -63,10 +63,12 @@ public struct ProvCapture: Sendable {
         self.options = options
         self.software = ids.next()
         self.telemetry = telemetry ?? (options.taskTelemetry ? ProcessTelemetryCollector() : nil)
-        let program = options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") }
+        let program =
+            options.programName ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") }
         recorder.record(
             .experiment(
-                ExperimentRecord(id: experiment, name: name, description: options.experimentDescription, createdAt: clock())))
+                ExperimentRecord(
+                    id: experiment, name: name, description: options.experimentDescription, createdAt: clock())))
         recorder.record(
             .agent(
                 AgentRecord(
@@ -123,7 +125,8 @@ public struct ProvCapture: Sendable {
         _ name: String, parameters: [String: String] = [:], _ body: (RunScope) async throws -> Result
     ) async throws -> Result {
         let parent = RunScope.current
-        return try await withRun(name: name, kind: Self.childKind(of: parent), parent: parent, parameters: parameters, body)
+        return try await withRun(
+            name: name, kind: Self.childKind(of: parent), parent: parent, parameters: parameters, body)
     }
 
     /// Records a task around synchronous work: the cheapest way to record many small tasks (no suspension point).
@@ -171,7 +174,8 @@ public struct ProvCapture: Sendable {
     public func relate(
         _ kind: RelationKind, _ subject: ProvID, _ object: ProvID, attributes: [String: JSONValue] = [:]
     ) {
-        recorder.record(.relation(RelationRecord(kind, subject: subject, object: object, time: clock(), attributes: attributes)))
+        recorder.record(
+            .relation(RelationRecord(kind, subject: subject, object: object, time: clock(), attributes: attributes)))
     }
 
     /// Starts a run explicitly, for code that cannot wrap its work in a closure; end it with ``RunScope/end(status:)``.
@@ -179,7 +183,8 @@ public struct ProvCapture: Sendable {
         let run = RunScope(
             id: ids.next(), kind: kind ?? (parent == nil ? .workflow : .task), parent: parent?.id, capture: self)
         let start = ProvEvent.runStart(
-            RunStart(id: run.id, experiment: experiment, parent: parent?.id, kind: run.kind, name: name, startedAt: clock()))
+            RunStart(
+                id: run.id, experiment: experiment, parent: parent?.id, kind: run.kind, name: name, startedAt: clock()))
         if let parent = parent?.id {
             // A nested run is informed by its parent; the capturing program is associated with the outermost run
             // (and so, through the wasInformedBy chain, with every run nested in it).

@@ -51,7 +51,8 @@ public struct RunScope: Sendable {
 
     /// Records a telemetry sample of this run.
     public func log(telemetry values: [String: Double], phase: TelemetryPhase = .periodic) {
-        capture.recorder.record(.telemetry(TelemetrySample(run: id, time: capture.clock(), phase: phase, values: values)))
+        capture.recorder.record(
+            .telemetry(TelemetrySample(run: id, time: capture.clock(), phase: phase, values: values)))
     }
 
     /// Records that this run used an entity described by `entity` (which is recorded too).
@@ -70,7 +71,8 @@ public struct RunScope: Sendable {
     @discardableResult
     public func generated(_ entity: EntityRecord) -> ProvID {
         capture.recorder.record(.entity(entity))
-        capture.recorder.record(.relation(RelationRecord(.wasGeneratedBy, subject: entity.id, object: id, time: capture.clock())))
+        capture.recorder.record(
+            .relation(RelationRecord(.wasGeneratedBy, subject: entity.id, object: id, time: capture.clock())))
         return entity.id
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 public import ProvModel
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Sends events to a ProvKit server's native API: `POST <server>/api/provkit/v1/events` with a JSON Lines body.
 ///

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import ProvModel
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Appends events to a JSON Lines file in the native format (which `provkit ingest` reads).
 ///

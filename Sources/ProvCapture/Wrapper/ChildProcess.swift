@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs a command as a child process for `provkit run`: its output is passed through unchanged while it is
 /// counted (and its tail kept), SIGINT and SIGTERM sent to the wrapper are forwarded to it, and its exit status and
@@ -129,7 +130,9 @@ final class OutputRelay: Sendable {
                 if count <= 0 { break }
                 var offset = 0
                 while offset < count {
-                    let written = buffer.withUnsafeBytes { write(destination, $0.baseAddress! + offset, count - offset) }
+                    let written = buffer.withUnsafeBytes {
+                        write(destination, $0.baseAddress! + offset, count - offset)
+                    }
                     if written < 0 && errno == EINTR { continue }
                     if written <= 0 { break }  // our own stream is gone; keep draining the child
                     offset += written

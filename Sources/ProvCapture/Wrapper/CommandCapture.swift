@@ -69,7 +69,8 @@ public struct CommandCapture: Sendable {
 
         let child: ChildProcess
         do {
-            child = try ChildProcess(arguments: options.arguments, environment: environment, tailBytes: options.tailBytes)
+            child = try ChildProcess(
+                arguments: options.arguments, environment: environment, tailBytes: options.tailBytes)
         } catch {
             run.tag("provkit.error", String(describing: error))
             run.end(status: .failed)
@@ -133,7 +134,9 @@ public struct CommandCapture: Sendable {
         run.log(telemetry: final, phase: .end)
         run.tag("exit_code", String(termination.exitCode))
         if let signal = termination.signal { run.tag("signal", String(signal)) }
-        run.tag("duration_seconds", JSONValue.format(number: Double(ended.microsecondsSinceEpoch - started.microsecondsSinceEpoch) / 1e6))
+        run.tag(
+            "duration_seconds",
+            JSONValue.format(number: Double(ended.microsecondsSinceEpoch - started.microsecondsSinceEpoch) / 1e6))
         run.tag("stdout_bytes", String(termination.standardOutputBytes))
         run.tag("stderr_bytes", String(termination.standardErrorBytes))
         if options.tailBytes > 0 {
@@ -148,7 +151,8 @@ public struct CommandCapture: Sendable {
             }
         }
         let status: RunStatus =
-            termination.exitCode == 0 ? .finished : (termination.signal == SIGINT || termination.signal == SIGTERM ? .killed : .failed)
+            termination.exitCode == 0
+            ? .finished : (termination.signal == SIGINT || termination.signal == SIGTERM ? .killed : .failed)
         run.end(status: status)
         return termination
     }

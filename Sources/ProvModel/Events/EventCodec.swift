@@ -45,7 +45,8 @@ public enum EventCodec {
     /// Decodes every non-blank line of a JSON Lines text (a trailing `\r` is ignored).
     /// - Returns: the events, and for each its 1-based line number.
     /// - Throws: ``LineError`` for the first line that is not a valid event.
-    public static func decode(lines text: some StringProtocol) throws(LineError) -> (events: [ProvEvent], lines: [Int]) {
+    public static func decode(lines text: some StringProtocol) throws(LineError) -> (events: [ProvEvent], lines: [Int])
+    {
         var events: [ProvEvent] = []
         var numbers: [Int] = []
         var number = 0
@@ -116,7 +117,8 @@ public enum EventCodec {
         case "parameter":
             try fields.allow(["type", "run", "key", "value"])
             return .parameter(
-                ParameterRecord(run: try fields.id("run"), key: try fields.key("key"), value: try fields.scalarText("value")))
+                ParameterRecord(
+                    run: try fields.id("run"), key: try fields.key("key"), value: try fields.scalarText("value")))
         case "tag":
             try fields.allow(["type", "run", "experiment", "key", "value"])
             let run = try fields.optionalID("run")
@@ -162,7 +164,8 @@ public enum EventCodec {
             try fields.allow(["type", "run", "model", "layers"])
             return .architecture(
                 ArchitectureRecord(
-                    run: try fields.id("run"), model: try fields.optionalID("model"), layers: try fields.layers("layers")))
+                    run: try fields.id("run"), model: try fields.optionalID("model"),
+                    layers: try fields.layers("layers")))
         case "run_update":
             try fields.allow(["type", "id", "name", "status", "time", "parent"])
             let update = RunUpdate(
@@ -171,7 +174,8 @@ public enum EventCodec {
                 parent: try fields.optionalID("parent"))
             guard update.name != nil || update.status != nil || update.endedAt != nil || update.parent != nil else {
                 throw EventFormatError(
-                    field: nil, message: "a run_update changes nothing; give at least one of name, status, time, parent")
+                    field: nil, message: "a run_update changes nothing; give at least one of name, status, time, parent"
+                )
             }
             return .runUpdate(update)
         case "tag_delete":
@@ -237,7 +241,8 @@ struct FieldReader {
     func allow(_ keys: Set<String>) throws(EventFormatError) {
         for key in object.keys.sorted() where !keys.contains(key) {
             throw EventFormatError(
-                field: path(key), message: "is not a field of this event; allowed: \(keys.sorted().joined(separator: ", "))")
+                field: path(key),
+                message: "is not a field of this event; allowed: \(keys.sorted().joined(separator: ", "))")
         }
     }
 
@@ -298,7 +303,8 @@ struct FieldReader {
         guard let text = try optionalString(key) else { return nil }
         guard let time = ProvTime(iso8601: text) else {
             throw EventFormatError(
-                field: path(key), message: "'\(text.prefix(40))' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z")
+                field: path(key),
+                message: "'\(text.prefix(40))' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z")
         }
         return time
     }
@@ -308,7 +314,9 @@ struct FieldReader {
         return value
     }
 
-    func optionalEnum<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type)
+    func optionalEnum<Value: RawRepresentable & CaseIterable>(
+        _ key: String, _ type: Value.Type
+    )
         throws(EventFormatError) -> Value? where Value.RawValue == String
     {
         guard let text = try optionalString(key) else { return nil }
@@ -319,7 +327,9 @@ struct FieldReader {
         return value
     }
 
-    func enumValue<Value: RawRepresentable & CaseIterable>(_ key: String, _ type: Value.Type)
+    func enumValue<Value: RawRepresentable & CaseIterable>(
+        _ key: String, _ type: Value.Type
+    )
         throws(EventFormatError) -> Value where Value.RawValue == String
     {
         guard let value = try optionalEnum(key, type) else {

@@ -257,7 +257,9 @@ extension Taxonomy {
             .system, "gpu.utilization", "telemetry", "GPU utilization", .number, unit: "%",
             "Share of time one or more kernels ran on the GPU over the sampling interval (NVML `utilization.gpu`). "
                 + "Per-device keys carry the index, such as `gpu_0_util`.",
-            aliases: ["gpu_utilization", "gpu_util", "gpu_percent", "gpu_usage", "utilization_gpu", "gpu_busy_percent"],
+            aliases: [
+                "gpu_utilization", "gpu_util", "gpu_percent", "gpu_usage", "utilization_gpu", "gpu_busy_percent",
+            ],
             patterns: [#"(system_)?gpu(_?\d+)?_(util|utilization|usage|percent|busy)(_(percent|percentage|pct))?"#],
             mappings: telemetry),
         term(
@@ -605,7 +607,8 @@ extension Taxonomy {
 
     // MARK: - Model
 
-    static let modelTerms: [TaxonomyTerm] = modelHyperparameterTerms + modelArchitectureTerms
+    static let modelTerms: [TaxonomyTerm] =
+        modelHyperparameterTerms + modelArchitectureTerms
         + modelPerformanceTerms + modelBehaviourTerms
 
     static let modelHyperparameterTerms: [TaxonomyTerm] = [
@@ -1116,7 +1119,10 @@ extension Taxonomy {
         term(
             .application, "execution.duration", "execution", "Wall-clock duration", .number, unit: "s",
             "Elapsed wall-clock time of the captured program or task.",
-            aliases: ["duration", "duration_seconds", "wall_time", "wall_time_seconds", "elapsed", "elapsed_seconds", "runtime"],
+            aliases: [
+                "duration", "duration_seconds", "wall_time", "wall_time_seconds", "elapsed", "elapsed_seconds",
+                "runtime",
+            ],
             mappings: [prov("Activity")]),
         term(
             .application, "execution.output_bytes", "execution", "Output bytes", .integer, unit: "By",

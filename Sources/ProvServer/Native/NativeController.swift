@@ -39,7 +39,8 @@ struct NativeController<Context: RequestContext>: Sendable {
         } catch {
             throw NativeIngestError(
                 line: error.line, field: error.error.field,
-                apiError: .invalid("line \(error.line): \(error.error.description). Nothing from the request was stored."))
+                apiError: .invalid(
+                    "line \(error.line): \(error.error.description). Nothing from the request was stored."))
         }
         guard !events.isEmpty else {
             throw APIError.invalid("The request holds no events: send one JSON event per line (docs/event-format.md).")

@@ -1,5 +1,5 @@
-import ProvModel
 import Hummingbird
+import ProvModel
 
 /// A JSON writer for the answers that carry many records (runs, metric histories).
 ///

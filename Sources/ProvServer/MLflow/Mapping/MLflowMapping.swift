@@ -188,7 +188,9 @@ enum MLflowMapping {
     }
 
     /// The events of a `log_inputs` dataset: the dataset entity and the run's use of it.
-    static func datasetInputEvents(_ input: DatasetInputIn, run: ProvID, time: ProvTime, index: Int) throws
+    static func datasetInputEvents(
+        _ input: DatasetInputIn, run: ProvID, time: ProvTime, index: Int
+    ) throws
         -> [ProvEvent]
     {
         guard let dataset = input.dataset else { throw APIError.missing("datasets[\(index)].dataset") }
