@@ -15,6 +15,24 @@ public final class ProvRecorder: Service {
         var buffer = Deque<ProvEvent>()
         var statistics = Statistics()
         var droppedSinceWarning = 0
+
+        /// Appends one event under the overflow policy and counts what happens.
+        /// - Returns: 1 when an event was dropped (the new one, or with drop-oldest the oldest), else 0.
+        mutating func append(_ event: ProvEvent, capacity: Int, dropsNewest: Bool) -> Int {
+            guard buffer.count >= capacity else {
+                buffer.append(event)
+                statistics.recorded += 1
+                return 0
+            }
+            statistics.dropped += 1
+            droppedSinceWarning += 1
+            if !dropsNewest {
+                buffer.removeFirst()
+                buffer.append(event)
+                statistics.recorded += 1
+            }
+            return 1
+        }
     }
 
     public let configuration: Configuration
@@ -58,24 +76,7 @@ public final class ProvRecorder: Service {
     }
 
     private func record(_ event: ProvEvent, capacity: Int) -> Bool {
-        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-            if state.buffer.count >= capacity {
-                state.statistics.dropped += 1
-                state.droppedSinceWarning += 1
-                if configuration.overflowPolicy.dropsNewest {
-                    return (false, false)
-                }
-                state.buffer.removeFirst()
-                state.buffer.append(event)
-                state.statistics.recorded += 1
-                return (false, false)
-            }
-            state.buffer.append(event)
-            state.statistics.recorded += 1
-            return (true, state.buffer.count == configuration.batchSize)
-        }
-        if wake { wakeUp.yield() }
-        return accepted
+        enqueue { state, dropsNewest in state.append(event, capacity: capacity, dropsNewest: dropsNewest) } == 0
     }
 
     /// Records two events in order, without waiting, under one lock (the capture hot path: a run's start and
@@ -83,52 +84,29 @@ public final class ProvRecorder: Service {
     @discardableResult
     public func record(_ first: ProvEvent, _ second: ProvEvent) -> Int {
         let capacity = configuration.bufferCapacity
-        let dropsNewest = configuration.overflowPolicy.dropsNewest
-        let (dropped, wake) = state.withLock { state -> (Int, Bool) in
-            var dropped = 0
-            func add(_ event: ProvEvent) {
-                if state.buffer.count >= capacity {
-                    dropped += 1
-                    if dropsNewest { return }
-                    state.buffer.removeFirst()
-                }
-                state.buffer.append(event)
-                state.statistics.recorded += 1
-            }
-            add(first)
-            add(second)
-            if dropped > 0 {
-                state.statistics.dropped += dropped
-                state.droppedSinceWarning += dropped
-            }
-            let batch = configuration.batchSize
-            let count = state.buffer.count
-            return (dropped, count == batch || count == batch + 1)
+        return enqueue { state, dropsNewest in
+            state.append(first, capacity: capacity, dropsNewest: dropsNewest)
+                + state.append(second, capacity: capacity, dropsNewest: dropsNewest)
         }
-        if wake { wakeUp.yield() }
-        return dropped
     }
 
     /// Records several events in order, without waiting, under one lock. - Returns: how many were dropped.
     @discardableResult
     public func record(contentsOf events: [ProvEvent]) -> Int {
-        guard events.count > 1 else { return events.first.map { record($0) ? 0 : 1 } ?? 0 }
         let capacity = configuration.bufferCapacity
+        return enqueue { state, dropsNewest in
+            events.reduce(0) { $0 + state.append($1, capacity: capacity, dropsNewest: dropsNewest) }
+        }
+    }
+
+    /// Runs `append` under the lock and wakes the delivery loop when the buffer reaches a full batch.
+    /// - Returns: what `append` returns (the number of events dropped).
+    private func enqueue(_ append: (inout State, Bool) -> Int) -> Int {
+        let batch = configuration.batchSize
+        let dropsNewest = configuration.overflowPolicy.dropsNewest
         let (dropped, wake) = state.withLock { state -> (Int, Bool) in
             let before = state.buffer.count
-            var dropped = 0
-            for event in events {
-                if state.buffer.count >= capacity {
-                    dropped += 1
-                    if configuration.overflowPolicy.dropsNewest { continue }
-                    state.buffer.removeFirst()
-                }
-                state.buffer.append(event)
-            }
-            state.statistics.recorded += events.count - (configuration.overflowPolicy.dropsNewest ? dropped : 0)
-            state.statistics.dropped += dropped
-            state.droppedSinceWarning += dropped
-            let batch = configuration.batchSize
+            let dropped = append(&state, dropsNewest)
             return (dropped, before < batch && state.buffer.count >= batch)
         }
         if wake { wakeUp.yield() }
