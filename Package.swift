@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ProvServer", targets: ["ProvServer"]),
         .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvExport", targets: ["ProvExport"]),
+        .library(name: "ProvAnalysis", targets: ["ProvAnalysis"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
@@ -58,6 +59,9 @@ let package = Package(
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // Standard exports (PROV-JSON, PROV-N, PROV-O, RO-Crate, DOT), PROV-JSON import, the taxonomy as an ontology.
         .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
+        // Aim C: feature tables, learning curves, feature strength, causal discovery and effects. Pure: values in,
+        // values out.
+        .target(name: "ProvAnalysis", dependencies: ["ProvModel", "ProvStore"]),
         // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
         .target(
             name: "ProvServer",
@@ -75,7 +79,7 @@ let package = Package(
             name: "ProvCLI",
             dependencies: [
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
-                "ProvServer",
+                "ProvServer", "ProvAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -118,6 +122,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]
 )
