@@ -122,7 +122,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting", "ProvImport"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
     ]
 )
