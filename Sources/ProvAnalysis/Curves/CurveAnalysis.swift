@@ -52,6 +52,8 @@ public struct CurveResult: Sendable, Hashable, Codable {
     public var runName: String?
     /// The accuracy metric's key.
     public var metric: String
+    /// The accuracy curve analysed (fractions).
+    public var accuracy: CurveSeries
     public var summary: CurveSummary
     public var classification: CurveClassification
     /// PENGUIN's prediction; `nil` when the curve is too short (see ``predictionError``).
@@ -112,7 +114,7 @@ public struct CurveAnalyzer: Sendable {
             predictionError = error.description
         }
         return CurveResult(
-            run: curve.run, runName: curve.runName, metric: curve.accuracy.key, summary: summary,
+            run: curve.run, runName: curve.runName, metric: curve.accuracy.key, accuracy: curve.accuracy, summary: summary,
             classification: classification, prediction: prediction, predictionError: predictionError)
     }
 

@@ -1,11 +1,31 @@
 import Foundation
 public import ProvModel
 
-/// One cell of a feature table: a number, a category or nothing.
+/// One cell of a feature table: a number, a category or nothing. In JSON: a number, a string or `null`.
 public enum FeatureValue: Sendable, Hashable, Codable {
     case number(Double)
     case category(String)
     case missing
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .missing
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .category(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .category(let value): try container.encode(value)
+        case .missing: try container.encodeNil()
+        }
+    }
 
     /// The value as CSV or table text ("" when missing).
     public var text: String {

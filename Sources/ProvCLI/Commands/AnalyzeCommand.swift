@@ -8,7 +8,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         subcommands: [
             // causal discovery / strength / effects (CSV or stored runs):
             // learning curves / feature tables / report:
-            Features.self, Curves.self,
+            Features.self, Curves.self, Report.self,
         ]
     )
 }

@@ -191,3 +191,55 @@ extension AnalyzeCommand {
         }
     }
 }
+
+extension AnalyzeCommand {
+    /// `provkit analyze report`.
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Write a self-contained HTML report (or JSON) of an experiment's analysis.",
+            discussion: """
+                The report has the curve classes with their thresholds, the learning curves by class (SVG), the \
+                PENGUIN prediction summary (predicted vs observed accuracy, epochs saved), and the feature table \
+                grouped by taxonomy layer. One HTML file with inline CSS and SVG: no scripts, no external assets. \
+                --json prints the same content as JSON.
+
+                Examples:
+                  provkit analyze report --experiment record-trails --output report.html
+                  provkit analyze report --experiment a4nn --metric val_accs --json > report.json
+                """)
+
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var analysis: ExperimentAnalysisOptions
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the HTML report to this file.", valueName: "file"))
+        var output: String?
+
+        @Flag(help: "Print the report as JSON instead.")
+        var json = false
+
+        func validate() throws {
+            if output == nil && !json { throw ValidationError("give --output FILE for HTML, or --json") }
+        }
+
+        func run() async throws {
+            let store = try storeOptions.open()
+            let data = try await analysis.load(from: store)
+            let report = try AnalysisReport.make(
+                for: data, selection: analysis.selection, generatedAt: ProvTime.now().iso8601)
+            if let output {
+                do {
+                    try ReportRenderer.html(report).write(toFile: output, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("cannot write \(output): \(error.localizedDescription)")
+                }
+                if !json {
+                    print(
+                        "Wrote \(output): \(report.features.rowCount) runs, \(report.curves.results.count) learning "
+                            + "curves, \(report.features.columns.count) features")
+                }
+            }
+            if json { try Output.printJSON(report) }
+        }
+    }
+}
