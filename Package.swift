@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "ProvServer",
             dependencies: [
-                "ProvModel", "ProvStore", "ProvQuery",
+                "ProvModel", "ProvStore", "ProvQuery", "ProvAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -22,6 +22,7 @@ def test_the_document_is_openapi_3_1_with_every_native_route():
     assert set(SPEC["paths"]) == {
         "/api/provkit/v1/events", "/api/provkit/v1/runs", "/api/provkit/v1/runs/{id}",
         "/api/provkit/v1/lineage/{id}", "/api/provkit/v1/taxonomy", "/health",
+        "/api/provkit/v1/analysis/features", "/api/provkit/v1/analysis/curves", "/api/provkit/v1/analysis/report",
     }
     for name, schema in SPEC["components"]["schemas"].items():
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -48,3 +49,40 @@ def test_live_answers_match_the_schemas(mlflow_server):
     validator("LineageGraph").validate(requests.get(f"{api}/lineage/{dataset}", timeout=30).json())
     validator("Taxonomy").validate(requests.get(f"{api}/taxonomy", timeout=30).json())
     validator("Error").validate(requests.get(f"{api}/runs/{uuid.uuid4().hex}", timeout=30).json())
+
+
+def test_analysis_answers_match_the_schemas(mlflow_server):
+    """A small experiment with learning curves through the events API, then the three analysis routes."""
+    api = f"{mlflow_server.url}/api/provkit/v1"
+    experiment = uuid.uuid4().hex
+    name = f"openapi-analysis-{experiment[:6]}"
+    events = [{"type": "experiment", "id": experiment, "name": name}]
+    for index, (lr, rate) in enumerate([(0.1, 0.5), (0.01, 0.2), (0.001, 0.0)]):
+        run = uuid.uuid4().hex
+        events += [
+            {"type": "run_start", "id": run, "experiment": experiment, "name": f"net-{index}",
+             "time": "2024-05-01T12:00:00Z"},
+            {"type": "parameter", "run": run, "key": "lr", "value": str(lr)},
+            {"type": "parameter", "run": run, "key": "num_classes", "value": "10"},
+        ]
+        for epoch in range(1, 11):
+            accuracy = 0.1 + (0.8 * (1 - 0.7 ** (rate * epoch * 5)) if rate else 0.0)
+            events.append({"type": "metric", "run": run, "key": "val_accuracy", "value": accuracy, "step": epoch})
+    assert requests.post(f"{api}/events", data="\n".join(map(json.dumps, events)), timeout=30).status_code == 200
+    features = requests.get(f"{api}/analysis/features", params={"experiment": name}, timeout=60)
+    assert features.status_code == 200
+    validator("FeatureTable").validate(features.json())
+    assert len(features.json()["runs"]) == 3
+    curves = requests.get(f"{api}/analysis/curves", params={"experiment": name}, timeout=60).json()
+    validator("CurveAnalysisReport").validate(curves)
+    classes = {r["runName"]: r["classification"]["curveClass"] for r in curves["results"]}
+    assert classes["net-2"] == "never_learner" and classes["net-0"] == "early_learner"
+    report = requests.get(f"{api}/analysis/report", params={"experiment": name}, timeout=60).json()
+    validator("AnalysisReport").validate(report)
+    html = requests.get(f"{api}/analysis/report", params={"experiment": name, "format": "html"}, timeout=60)
+    assert html.headers["content-type"].startswith("text/html") and "<svg" in html.text
+    for params in ({}, {"experiment": "no-such-experiment"}, {"experiment": name, "metric": "nope"},
+                   {"experiment": name, "classes": "1"}):
+        answer = requests.get(f"{api}/analysis/curves", params=params, timeout=30)
+        assert answer.status_code in (400, 404), (params, answer.status_code, answer.text)
+        validator("Error").validate(answer.json())

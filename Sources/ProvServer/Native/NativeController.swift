@@ -25,6 +25,7 @@ struct NativeController<Context: RequestContext>: Sendable {
         api.get("runs/:id", use: run)
         api.get("lineage/:id", use: lineage)
         api.get("taxonomy", use: taxonomy)
+        registerAnalysis(on: api)
     }
 
     /// `POST /events`: a JSON Lines body (one event per line, blank lines ignored), stored all or nothing.

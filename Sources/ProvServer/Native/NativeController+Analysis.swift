@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ProvAnalysis
+import ProvModel
+import ProvStore
+
+/// The analysis routes of the native API: `GET analysis/features`, `analysis/curves` and `analysis/report`, each
+/// with `experiment` (name or id) and optional `metric` (the accuracy key) and `classes` (the class count where runs
+/// record none). They read the store and store nothing.
+extension NativeController {
+    func registerAnalysis(on api: RouterGroup<Context>) {
+        api.get("analysis/features", use: features)
+        api.get("analysis/curves", use: curves)
+        api.get("analysis/report", use: report)
+    }
+
+    /// The experiment and curve selection a request names.
+    func analysisInput(_ request: Request) async throws -> (ExperimentData, CurveMetricSelection) {
+        let query = request.query
+        guard let experiment = query["experiment"], !experiment.isEmpty else {
+            throw APIError.invalid("give the experiment to analyse: ?experiment=NAME (or its id)")
+        }
+        var selection = CurveMetricSelection(accuracyKey: query["metric"])
+        if let classes = query["classes"] {
+            guard let count = Int(classes), count >= 2 else {
+                throw APIError.invalid("classes must be a whole number ≥ 2, not '\(classes)'")
+            }
+            selection.classCount = count
+        }
+        do {
+            return (try await ExperimentData.load(experiment, from: store), selection)
+        } catch let error as AnalysisError {
+            throw APIError.notFound(error.description)
+        }
+    }
+
+    /// Runs an analysis, turning its errors into 400 answers.
+    func analysing<T>(_ body: () throws(AnalysisError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw APIError.invalid(error.description)
+        }
+    }
+
+    /// `GET analysis/features`: the feature table (as `provkit analyze features --json`).
+    func features(_ request: Request, context: Context) async throws -> Response {
+        let (data, selection) = try await analysisInput(request)
+        return try JSONBody.response(try analysing { () throws(AnalysisError) in
+            try FeatureExtractor(curves: selection).table(for: data)
+        })
+    }
+
+    /// `GET analysis/curves`: curve classes and PENGUIN predictions (as `provkit analyze curves --json`).
+    func curves(_ request: Request, context: Context) async throws -> Response {
+        let (data, selection) = try await analysisInput(request)
+        return try JSONBody.response(try analysing { () throws(AnalysisError) in
+            try CurveAnalyzer().analyze(data, selection: selection)
+        })
+    }
+
+    /// `GET analysis/report?format=json|html`: the report (JSON by default, or the self-contained HTML page).
+    func report(_ request: Request, context: Context) async throws -> Response {
+        let format = request.query["format"] ?? "json"
+        guard format == "json" || format == "html" else {
+            throw APIError.invalid("format must be json or html, not '\(format)'")
+        }
+        let (data, selection) = try await analysisInput(request)
+        let report = try analysing { () throws(AnalysisError) in
+            try AnalysisReport.make(for: data, selection: selection, generatedAt: ProvTime.now().iso8601)
+        }
+        guard format == "html" else { return try JSONBody.response(report) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: ReportRenderer.html(report))))
+    }
+}
