@@ -30,6 +30,14 @@ enum AnalysisFixtures {
         return (store, try await ExperimentData.load(name, from: store))
     }
 
+    /// A store with one experiment called `empty` and no runs.
+    static func empty() async throws -> (store: SQLiteStore, experiment: ProvID) {
+        let store = try SQLiteStore.inMemory(logger: Logger(label: "test"))
+        let id = ProvID.experiment(named: "empty")
+        try await store.ingest([.experiment(ExperimentRecord(id: id, name: "empty"))])
+        return (store, id)
+    }
+
     /// The three CIFAR-100 record trails, imported.
     static func trails() async throws -> (store: SQLiteStore, experiment: ExperimentData) {
         try await importFiles(

@@ -1,22 +1,5 @@
 public import ProvModel
 
-extension ProvID {
-    /// A stable identifier derived from a text (UUID version 8 from its SHA-256), the same in every process:
-    /// re-running an analysis updates its result entities instead of adding new ones.
-    static func derived(from text: String) -> ProvID {
-        let digest = SHA256.digest(Array("provkit:analysis:\(text)".utf8))
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for index in 0..<8 {
-            high = high << 8 | UInt64(digest[index])
-            low = low << 8 | UInt64(digest[8 + index])
-        }
-        high = (high & ~0xF000) | 0x8000
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        return ProvID(high: high, low: low)
-    }
-}
-
 /// Curve-analysis results as provenance events, to store through the normal ingest path.
 ///
 /// For each result: a `learning_curve` entity for the run's accuracy series (`wasGeneratedBy` the run), and a
@@ -26,16 +9,16 @@ extension ProvID {
 /// updates the same entities.
 public enum CurveResultEvents {
     /// The identifier of the `provkit analyze` agent.
-    public static let agentID = ProvID.derived(from: "agent:provkit analyze")
+    public static let agentID = ProvID.derived(from: "provkit:analysis:agent:provkit analyze")
 
     /// The learning-curve entity's id for a run's metric.
     public static func curveID(run: ProvID, metric: String) -> ProvID {
-        .derived(from: "learning-curve:\(run.hex):\(metric)")
+        .derived(from: "provkit:analysis:learning-curve:\(run.hex):\(metric)")
     }
 
     /// The curve-class entity's id for a run's metric.
     public static func classID(run: ProvID, metric: String) -> ProvID {
-        .derived(from: "curve-class:\(run.hex):\(metric)")
+        .derived(from: "provkit:analysis:curve-class:\(run.hex):\(metric)")
     }
 
     /// The events for a report's results.

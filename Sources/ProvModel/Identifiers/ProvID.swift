@@ -73,7 +73,15 @@ public struct ProvID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Experiments are named by people; deriving their id from the name lets separate capture processes, files
     /// and stores agree on one experiment without asking each other.
     public static func experiment(named name: String) -> ProvID {
-        let digest = SHA256.digest(Array("provkit:experiment:\(name)".utf8))
+        derived(from: "provkit:experiment:\(name)")
+    }
+
+    /// A UUID version 8 (RFC 9562, "custom") made from the SHA-256 of `text`: the same in every process and store.
+    ///
+    /// For nodes whose identity is a name rather than an event, such as an experiment's name or an analysis result
+    /// of a given run and metric, so that recording them again names the same node.
+    public static func derived(from text: String) -> ProvID {
+        let digest = SHA256.digest(Array(text.utf8))
         var high: UInt64 = 0
         var low: UInt64 = 0
         for index in 0..<8 {
