@@ -170,32 +170,45 @@ def test_record_trails_get_the_classes_data_readme_states(provkit):
 
 
 def test_a4nn_histories_are_analysed_and_compared_with_their_own_predictions(provkit):
+    """With A4NN's settings (`--predictor a4nn`), the predictions at each epoch are A4NN's own in-situ ones (its
+    `predictions` column; `inf` = no prediction) for most fits, and the first epoch A4NN marks `converged` is ours for
+    most networks. The rest are ill-posed fits where scipy's TRF and our Levenberg-Marquardt find different local
+    minima (docs/analysis.md gives the measured rates)."""
     folder = require_shared("a4nn")
     provkit("import", "a4nn", *sorted(str(p) for p in folder.glob("*.csv")))
     report = json.loads(provkit("analyze", "curves", "--experiment", "a4nn", "--metric", "val_accs",
-                                "--predict-epoch", "25", "--max-epoch", "25", "--json").stdout)
+                                "--predictor", "a4nn", "--json").stdout)
     assert len(report["results"]) == 300
     assert all(r["classification"]["curveClass"] in CLASSES for r in report["results"])
-    # A4NN's in-situ predictions (its `predictions` column): ours, from the same points, land near theirs.
-    differences = []
+    ours = {r["runName"]: r for r in report["results"]}
+    same_step = steps = same_convergence = networks = 0
     for path in sorted(folder.glob("*.csv")):
+        intensity = path.name.split("_")[1]
         rows = list(csv.DictReader(path.open()))
-        networks, current = [], []
+        groups, current = [], []
         for row in rows:
             if row["epoch"] == "0" and current:
-                networks.append(current)
+                groups.append(current)
                 current = []
             current.append(row)
-        networks.append(current)
-        intensity = path.name.split("_")[1]
-        for network in networks:
-            name = f"a4nn-{intensity}-arch{network[0]['arch']}"
-            theirs = [float(r["predictions"]) for r in network if r["predictions"] != "inf"]
-            ours = next(r for r in report["results"] if r["runName"] == name)
-            if theirs and ours["prediction"]["converged"]:
-                differences.append(abs(ours["prediction"]["predictedAccuracy"] * 100 - theirs[-1]))
-    assert len(differences) >= 100
-    differences.sort()
-    median = differences[len(differences) // 2]
-    print(f"A4NN: median |ours - theirs| = {median:.2f} points over {len(differences)} networks")
-    assert median < 5
+        groups.append(current)
+        for network in groups:
+            result = ours[f"a4nn-{intensity}-arch{network[0]['arch']}"]
+            predicted = {step["epoch"]: step.get("prediction") for step in result["prediction"]["steps"]}
+            for row in network:
+                epoch = float(row["epoch"])
+                if epoch not in predicted:
+                    continue
+                steps += 1
+                theirs, mine = row["predictions"], predicted[epoch]
+                if (theirs == "inf" and mine is None) or (
+                        theirs != "inf" and mine is not None and abs(float(theirs) - mine) < 0.01):
+                    same_step += 1
+            first = next((float(row["epoch"]) for row in network if row["converged"] == "True"), None)
+            mine = result["prediction"]["convergenceEpoch"] if result["prediction"]["converged"] else None
+            networks += 1
+            same_convergence += first == mine
+    print(f"A4NN: {same_step}/{steps} predictions within 0.01 points, {same_convergence}/{networks} convergence epochs")
+    assert networks == 300 and steps > 3000
+    assert same_step / steps >= 0.75
+    assert same_convergence / networks >= 0.8

@@ -38,11 +38,29 @@ public struct PenguinPredictor: Sendable {
         /// Predictions outside (lower, upper] never count as converged. PENGUIN: 0 and 100.
         public var fitnessLowerBound: Double = 0
         public var fitnessUpperBound: Double = 100
+        /// Whether a failed fit enters the history as a non-prediction (so the next N predictions must all succeed),
+        /// as A4NN's `penguino.py` does (it records `inf`); PENGUIN's `analyzePrediction` skips failed fits.
+        public var failedFitBreaksWindow: Bool = false
         /// The least-squares solver's settings.
         public var solver: BoundedLevenbergMarquardt.Configuration = .default
 
         public init() {}
+        /// PENGUIN's `analyzePrediction` on half-epoch record trails (causal-parity.md §7).
         public static let `default` = Configuration()
+
+        /// A4NN's in-situ predictor (`penguin/penguino.py` as its NSGA-Net workflow calls it): p0 = scipy's default
+        /// (1, 1, 1), the first prediction once C_min = 3 epochs have passed (4 points from epoch 0), e_pred = 25,
+        /// every epoch usable, a failed fit breaking the convergence window, and no reset at a's bound.
+        public static let a4nn: Configuration = {
+            var configuration = Configuration()
+            configuration.initialParameters = [1, 1, 1]
+            configuration.firstFitPoints = 4
+            configuration.predictionEpoch = 25
+            configuration.maximumEpoch = 25
+            configuration.failedFitBreaksWindow = true
+            configuration.resetAsymptote = .infinity  // penguino.py has no reset rule
+            return configuration
+        }()
 
         /// The settings as named numbers, for storing with a result.
         public var thresholds: [String: Double] {
@@ -52,7 +70,7 @@ public struct PenguinPredictor: Sendable {
                 "e_max": maximumEpoch, "e_pred": predictionEpoch, "p0_a": initialParameters[0],
                 "p0_b": initialParameters[1], "p0_c": initialParameters[2], "a_min": lowerBounds[0],
                 "a_max": upperBounds[0], "b_min": lowerBounds[1], "c_min": lowerBounds[2],
-                "reset_a": resetAsymptote,
+                "reset_a": resetAsymptote, "failed_fit_breaks_window": failedFitBreaksWindow ? 1 : 0,
             ]
         }
 
@@ -174,6 +192,7 @@ public struct PenguinPredictor: Sendable {
             let epoch = epochs[usable[count - 1]]
             guard let parameters = fit(x: Array(x[0..<count]), y: Array(y[0..<count])) else {
                 steps.append(Step(points: count, epoch: epoch, parameters: nil, prediction: nil, reset: false))
+                if configuration.failedFitBreaksWindow { history.append(.infinity) }
                 continue
             }
             lastParameters = parameters

@@ -120,11 +120,18 @@ extension AnalyzeCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var analysis: ExperimentAnalysisOptions
 
-        @Option(help: "The epoch whose accuracy PENGUIN predicts (e_pred).")
-        var predictEpoch: Double = 20
+        @Option(
+            help: ArgumentHelp(
+                "The predictor's settings: penguin (PENGUIN's analyzePrediction: e_pred = e_max = 20, p0 = (10, "
+                    + "1.001, 100), first fit on 2 points) or a4nn (A4NN's penguino.py: e_pred = 25, p0 = (1, 1, 1), "
+                    + "first fit after 3 epochs, failed fits break the window).", valueName: "preset"))
+        var predictor: PredictorPreset = .penguin
 
-        @Option(help: "The last epoch PENGUIN may use (e_max).")
-        var maxEpoch: Double = 20
+        @Option(help: "The epoch whose accuracy PENGUIN predicts (e_pred; default from --predictor).")
+        var predictEpoch: Double?
+
+        @Option(help: "The last epoch PENGUIN may use (e_max; default from --predictor).")
+        var maxEpoch: Double?
 
         @Flag(inversion: .prefixedNo, help: "Store the results as provenance (curve_class entities).")
         var storeResults = true
@@ -133,7 +140,7 @@ extension AnalyzeCommand {
         var json = false
 
         func validate() throws {
-            if !(predictEpoch > 0) || !(maxEpoch > 0) {
+            if !((predictEpoch ?? 1) > 0) || !((maxEpoch ?? 1) > 0) {
                 throw ValidationError("--predict-epoch and --max-epoch must be positive")
             }
         }
@@ -141,10 +148,10 @@ extension AnalyzeCommand {
         func run() async throws {
             let store = try storeOptions.open()
             let data = try await analysis.load(from: store)
-            var predictor = PenguinPredictor.Configuration()
-            predictor.predictionEpoch = predictEpoch
-            predictor.maximumEpoch = maxEpoch
-            let report = try CurveAnalyzer(predictor: PenguinPredictor(configuration: predictor))
+            var settings = predictor.configuration
+            if let predictEpoch { settings.predictionEpoch = predictEpoch }
+            if let maxEpoch { settings.maximumEpoch = maxEpoch }
+            let report = try CurveAnalyzer(predictor: PenguinPredictor(configuration: settings))
                 .analyze(data, selection: analysis.selection)
             if storeResults, !report.results.isEmpty {
                 try await store.ingest(
@@ -240,6 +247,19 @@ extension AnalyzeCommand {
                 }
             }
             if json { try Output.printJSON(report) }
+        }
+    }
+}
+
+/// The predictor settings `provkit analyze curves --predictor` offers.
+enum PredictorPreset: String, ExpressibleByArgument, CaseIterable {
+    case penguin
+    case a4nn
+
+    var configuration: PenguinPredictor.Configuration {
+        switch self {
+        case .penguin: .default
+        case .a4nn: .a4nn
         }
     }
 }
