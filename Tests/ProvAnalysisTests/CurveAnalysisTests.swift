@@ -38,7 +38,10 @@ struct RecordTrailCurveTests {
         let learns = try #require(classes["2021_02_15_14_01_32_105932"])
         #expect(learns.curveClass == .earlyLearner)
         #expect(learns.checks["training_loss_fell_after_argmin"] == false)
-        #expect(report.classCounts == ["never_learner": 1, "overfitter": 1, "early_learner": 1, "late_learner": 0, "diverged": 0])
+        #expect(
+            report.classCounts == [
+                "never_learner": 1, "overfitter": 1, "early_learner": 1, "late_learner": 0, "diverged": 0,
+            ])
         // Thresholds travel with every result, with their sources.
         #expect(never.thresholds.contains { $0.name == "delta" && $0.value == 1 && $0.source == "provkit-proposal" })
         #expect(never.thresholds.contains { $0.name == "require_training_loss_fall" && $0.provKitOwn })
@@ -107,7 +110,9 @@ struct CurveClassifierTests {
         #expect(late.onsetEpoch == 6)
         #expect(late.evidence["tau_epochs"] == 5)
         // Onset at 4.5 epochs: early (before τ).
-        #expect(try classifier.classify(curve(epochs: 40, accuracy: { $0 < 4.5 ? 0.10 : 0.40 })).curveClass == .earlyLearner)
+        #expect(
+            try classifier.classify(curve(epochs: 40, accuracy: { $0 < 4.5 ? 0.10 : 0.40 })).curveClass == .earlyLearner
+        )
         // Onset after τ but never Δ = 5 points above chance: never learns.
         let weak = try classifier.classify(curve(epochs: 40, accuracy: { $0 < 6 ? 0.10 : 0.13 }))
         #expect(weak.curveClass == .neverLearner)
@@ -131,10 +136,12 @@ struct CurveClassifierTests {
         // Without a training loss, the validation-loss rule alone decides.
         #expect(try classifier.classify(curve(accuracy: accuracy, loss: vLoss)).curveClass == .overfitter)
         // A rise of less than ε = 0.1 nats is noise.
-        let small = try classifier.classify(curve(accuracy: accuracy, loss: { 1 + abs($0 - 5) / 300 }, training: { 2 / $0 }))
+        let small = try classifier.classify(
+            curve(accuracy: accuracy, loss: { 1 + abs($0 - 5) / 300 }, training: { 2 / $0 }))
         #expect(small.curveClass == .earlyLearner)
         // A minimum after half of the curve is not overfitting.
-        let lateMinimum = try classifier.classify(curve(accuracy: accuracy, loss: { 1 + abs($0 - 12) / 5 }, training: { 2 / $0 }))
+        let lateMinimum = try classifier.classify(
+            curve(accuracy: accuracy, loss: { 1 + abs($0 - 12) / 5 }, training: { 2 / $0 }))
         #expect(lateMinimum.curveClass == .earlyLearner)
     }
 

@@ -24,8 +24,12 @@ struct ReportAndStorageTests {
             let classID = CurveResultEvents.classID(run: result.run, metric: result.metric)
             let curveID = CurveResultEvents.curveID(run: result.run, metric: result.metric)
             let lineage = try await store.lineage(of: classID, direction: .up, depth: 2)
-            #expect(lineage.edges.contains { $0.kind == .wasDerivedFrom && $0.subject == classID && $0.object == curveID })
-            #expect(lineage.edges.contains { $0.kind == .wasGeneratedBy && $0.subject == curveID && $0.object == result.run })
+            #expect(
+                lineage.edges.contains { $0.kind == .wasDerivedFrom && $0.subject == classID && $0.object == curveID })
+            #expect(
+                lineage.edges.contains {
+                    $0.kind == .wasGeneratedBy && $0.subject == curveID && $0.object == result.run
+                })
             #expect(lineage.edges.contains { $0.kind == .wasAttributedTo && $0.object == CurveResultEvents.agentID })
             let node = try #require(try await store.node(classID))
             #expect(node.kind == "curve_class")
@@ -71,7 +75,8 @@ struct ReportAndStorageTests {
                     name: "lr", group: .training, role: .configuration, isCategorical: false, term: nil, source: "p",
                     values: [.number(0.1)])
             ])
-        var report = AnalysisReport(experiment: "e", generatedAt: "2026-01-01T00:00:00Z", features: features, curves: curves)
+        var report = AnalysisReport(
+            experiment: "e", generatedAt: "2026-01-01T00:00:00Z", features: features, curves: curves)
         let plain = ReportRenderer.html(report)
         #expect(plain.hasPrefix("<!DOCTYPE html>"))
         #expect(!plain.contains("Feature strength") && !plain.contains("id=\"causal\""))
@@ -79,7 +84,8 @@ struct ReportAndStorageTests {
         #expect(!plain.contains("net <1>"))
         #expect(!plain.contains("<script") && !plain.contains("src=\"http") && !plain.contains("href=\"http"))
         report.strength = [
-            ReportBarChart(title: "Spearman with final_accuracy", valueLabel: "ρ", bars: [.init(label: "lr", value: -0.4)])
+            ReportBarChart(
+                title: "Spearman with final_accuracy", valueLabel: "ρ", bars: [.init(label: "lr", value: -0.4)])
         ]
         report.causalGraph = ReportGraph(
             title: "Causal graph", nodes: [.init(id: "lr", tier: 1), .init(id: "final_accuracy", tier: 3)],

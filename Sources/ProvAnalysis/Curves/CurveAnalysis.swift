@@ -114,7 +114,8 @@ public struct CurveAnalyzer: Sendable {
             predictionError = error.description
         }
         return CurveResult(
-            run: curve.run, runName: curve.runName, metric: curve.accuracy.key, accuracy: curve.accuracy, summary: summary,
+            run: curve.run, runName: curve.runName, metric: curve.accuracy.key, accuracy: curve.accuracy,
+            summary: summary,
             classification: classification, prediction: prediction, predictionError: predictionError)
     }
 

@@ -65,16 +65,20 @@ public struct CurveClassifier: Sendable {
         public var thresholds: [CurveThreshold] {
             [
                 CurveThreshold(name: "delta", value: delta, unit: "percentage points", source: "provkit-proposal"),
-                CurveThreshold(name: "never_loss_epsilon", value: neverLossEpsilon, unit: "nats", source: "provkit-proposal"),
+                CurveThreshold(
+                    name: "never_loss_epsilon", value: neverLossEpsilon, unit: "nats", source: "provkit-proposal"),
                 CurveThreshold(name: "tau", value: tauEpochs, unit: "epochs", source: "provkit-proposal"),
-                CurveThreshold(name: "tau_fraction", value: tauFraction, unit: "fraction of e_max", source: "provkit-proposal"),
+                CurveThreshold(
+                    name: "tau_fraction", value: tauFraction, unit: "fraction of e_max", source: "provkit-proposal"),
                 CurveThreshold(name: "Delta", value: bigDelta, unit: "percentage points", source: "provkit-proposal"),
                 CurveThreshold(
                     name: "overfit_argmin_fraction", value: overfitArgminFraction, unit: "fraction of e_max",
                     source: "provkit-proposal"),
-                CurveThreshold(name: "overfit_epsilon", value: overfitEpsilon, unit: "nats", source: "provkit-proposal"),
                 CurveThreshold(
-                    name: "final_window_fraction", value: finalWindowFraction, unit: "fraction of points", source: "provkit"),
+                    name: "overfit_epsilon", value: overfitEpsilon, unit: "nats", source: "provkit-proposal"),
+                CurveThreshold(
+                    name: "final_window_fraction", value: finalWindowFraction, unit: "fraction of points",
+                    source: "provkit"),
                 CurveThreshold(
                     name: "require_training_loss_fall", value: requireTrainingLossFall ? 1 : 0, unit: "boolean",
                     source: "provkit"),

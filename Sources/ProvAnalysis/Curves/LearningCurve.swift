@@ -106,7 +106,8 @@ public struct CurveMetricSelection: Sendable, Hashable, Codable {
         if let accuracyKey, accuracy.allSatisfy({ $0 == nil }), !experiment.runs.isEmpty {
             let keys = Set(experiment.runs.flatMap { $0.series.map(\.key) }).sorted()
             throw .invalidOption(
-                "no run of '\(experiment.name)' has a metric '\(accuracyKey)'; metrics: \(keys.joined(separator: ", "))")
+                "no run of '\(experiment.name)' has a metric '\(accuracyKey)'; metrics: \(keys.joined(separator: ", "))"
+            )
         }
         let percent =
             accuracyIsPercent

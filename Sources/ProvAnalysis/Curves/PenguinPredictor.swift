@@ -79,7 +79,9 @@ public struct PenguinPredictor: Sendable {
             guard threshold >= 0 else { throw .invalidOption("t must not be negative") }
             guard minimumPredictions >= 1 else { throw .invalidOption("C_min must be at least 1") }
             guard firstFitPoints >= 1 else { throw .invalidOption("the first fit needs at least 1 point") }
-            guard maximumEpoch > 0, predictionEpoch > 0 else { throw .invalidOption("e_max and e_pred must be positive") }
+            guard maximumEpoch > 0, predictionEpoch > 0 else {
+                throw .invalidOption("e_max and e_pred must be positive")
+            }
             guard initialParameters.count == 3, lowerBounds.count == 3, upperBounds.count == 3 else {
                 throw .invalidOption("p0 and the bounds need three values (a, b, c)")
             }
@@ -155,8 +157,9 @@ public struct PenguinPredictor: Sendable {
             }
             return (residuals, jacobian)
         }
-        guard let result = BoundedLevenbergMarquardt(configuration: configuration.solver)
-            .fit(problem, from: configuration.initialParameters),
+        guard
+            let result = BoundedLevenbergMarquardt(configuration: configuration.solver)
+                .fit(problem, from: configuration.initialParameters),
             result.converged, result.parameters.allSatisfy(\.isFinite)
         else { return nil }
         return result.parameters
@@ -172,7 +175,9 @@ public struct PenguinPredictor: Sendable {
         guard epochs.count == accuracies.count else {
             throw .invalidTable("\(epochs.count) epochs for \(accuracies.count) accuracies")
         }
-        let usable = epochs.indices.filter { epochs[$0] <= configuration.maximumEpoch + 1e-9 && accuracies[$0].isFinite }
+        let usable = epochs.indices.filter {
+            epochs[$0] <= configuration.maximumEpoch + 1e-9 && accuracies[$0].isFinite
+        }
         guard usable.count >= configuration.firstFitPoints, let first = usable.first else {
             throw .insufficientData(
                 "the curve has \(usable.count) finite points up to epoch \(AnalysisFormat.number(configuration.maximumEpoch)); "
@@ -203,7 +208,8 @@ public struct PenguinPredictor: Sendable {
             }
             let prediction = Self.model(xPredict, parameters)
             history.append(prediction)
-            steps.append(Step(points: count, epoch: epoch, parameters: parameters, prediction: prediction, reset: false))
+            steps.append(
+                Step(points: count, epoch: epoch, parameters: parameters, prediction: prediction, reset: false))
             if hasConverged(history) {
                 return Result(
                     converged: true, convergenceEpoch: epoch, predictedAccuracy: prediction / 100,

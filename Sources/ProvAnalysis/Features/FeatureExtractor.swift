@@ -58,7 +58,9 @@ public struct FeatureExtractor: Sendable {
         }
         func numberForTerm(_ term: String) -> (RunData) -> FeatureValue {
             { run in
-                guard let value = run.value(forTerm: term), let number = Self.number(value.value) else { return .missing }
+                guard let value = run.value(forTerm: term), let number = Self.number(value.value) else {
+                    return .missing
+                }
                 return .number(number)
             }
         }
@@ -97,9 +99,12 @@ public struct FeatureExtractor: Sendable {
         add(
             "parameter_count", .architecture, .architecture, term: "model.architecture.parameter_count",
             source: "parameter", numberForTerm("model.architecture.parameter_count"))
-        add("flops", .architecture, .architecture, term: "model.architecture.flops", source: "parameter",
+        add(
+            "flops", .architecture, .architecture, term: "model.architecture.flops", source: "parameter",
             numberForTerm("model.architecture.flops"))
-        func statistic(_ name: String, keys: [String], types: (String) -> Bool, _ reduce: @escaping ([Double]) -> Double) {
+        func statistic(
+            _ name: String, keys: [String], types: (String) -> Bool, _ reduce: @escaping ([Double]) -> Double
+        ) {
             add(name, .architecture, .architecture, source: "architecture layers") { run in
                 let values = layers[current].filter { types($0.type) }.compactMap { layer in
                     keys.lazy.compactMap { Self.number(layer.hyperparameters[$0]) }.first
@@ -116,7 +121,8 @@ public struct FeatureExtractor: Sendable {
         statistic("width_mean", keys: ["filters", "units"], types: isWeighted, mean)
         statistic("width_max", keys: ["filters", "units"], types: isWeighted) { $0.max()! }
         statistic("width_total", keys: ["filters", "units"], types: isWeighted) { $0.reduce(0, +) }
-        add("activation", .architecture, .architecture, term: "model.architecture.activation", source: "parameter",
+        add(
+            "activation", .architecture, .architecture, term: "model.architecture.activation", source: "parameter",
             categorical: true, categoryForTerm("model.architecture.activation"))
 
         // Training.
@@ -129,47 +135,69 @@ public struct FeatureExtractor: Sendable {
             ("dropout_rate", "model.hyperparameter.dropout_rate", false),
         ]
         for (name, term, categorical) in training {
-            add(name, .training, .configuration, term: term, source: "parameter", categorical: categorical,
+            add(
+                name, .training, .configuration, term: term, source: "parameter", categorical: categorical,
                 categorical ? categoryForTerm(term) : numberForTerm(term))
         }
-        add("epochs", .training, .configuration, term: "model.hyperparameter.epochs", source: "parameter, else the curve's last epoch") { run in
+        add(
+            "epochs", .training, .configuration, term: "model.hyperparameter.epochs",
+            source: "parameter, else the curve's last epoch"
+        ) { run in
             if case .number(let value) = numberForTerm("model.hyperparameter.epochs")(run) { return .number(value) }
             return curveByRun[run.id].flatMap { $0.accuracy.epochs.last }.map { .number($0) } ?? .missing
         }
 
         // Data.
-        add("dataset", .data, .dataset, term: "data.dataset.name", source: "parameter or used dataset entity",
-            categorical: true) { run in
+        add(
+            "dataset", .data, .dataset, term: "data.dataset.name", source: "parameter or used dataset entity",
+            categorical: true
+        ) { run in
             if let value = run.value(forTerm: "data.dataset.name")?.value, !value.isEmpty { return .category(value) }
             return run.datasets.first?.name.map { .category($0) } ?? .missing
         }
-        add("class_count", .data, .dataAttribute, term: "data.statistics.num_classes", source: "parameter or dataset attribute") {
+        add(
+            "class_count", .data, .dataAttribute, term: "data.statistics.num_classes",
+            source: "parameter or dataset attribute"
+        ) {
             run in RunFacts.classCount(of: run).map { .number(Double($0)) } ?? .missing
         }
-        add("chance_level", .data, .dataAttribute, term: "data.statistics.chance_level", source: "recorded, else 1 / class count") {
-            run in RunFacts.chanceLevel(of: run, classCount: RunFacts.classCount(of: run)).map { .number($0) } ?? .missing
+        add(
+            "chance_level", .data, .dataAttribute, term: "data.statistics.chance_level",
+            source: "recorded, else 1 / class count"
+        ) {
+            run in
+            RunFacts.chanceLevel(of: run, classCount: RunFacts.classCount(of: run)).map { .number($0) } ?? .missing
         }
-        let applicationKeys = Set(runs.flatMap { $0.parameters.filter { $0.term?.hasPrefix("application.") == true }.map(\.key) })
-            .sorted()
+        let applicationKeys = Set(
+            runs.flatMap { $0.parameters.filter { $0.term?.hasPrefix("application.") == true }.map(\.key) }
+        )
+        .sorted()
         for key in applicationKeys {
             let numeric = runs.allSatisfy { run in run.value(forKey: key).map { Self.number($0) != nil } ?? true }
-            add(key, .data, .dataAttribute, term: runs.lazy.compactMap { $0.parameters.first { $0.key == key }?.term }.first,
-                source: "application metadata", categorical: !numeric) { run in
+            add(
+                key, .data, .dataAttribute,
+                term: runs.lazy.compactMap { $0.parameters.first { $0.key == key }?.term }.first,
+                source: "application metadata", categorical: !numeric
+            ) { run in
                 guard let value = run.value(forKey: key) else { return .missing }
                 return numeric ? Self.number(value).map { .number($0) } ?? .missing : .category(value)
             }
         }
 
         // System.
-        add("device", .system, .system, term: "system.gpu.name", source: "GPU name, else whether a GPU was used",
-            categorical: true) { run in
+        add(
+            "device", .system, .system, term: "system.gpu.name", source: "GPU name, else whether a GPU was used",
+            categorical: true
+        ) { run in
             if let name = run.value(forTerm: "system.gpu.name")?.value, !name.isEmpty { return .category(name) }
             if let used = run.value(forTerm: "system.gpu.in_use")?.value.lowercased() {
                 return .category(["true", "1", "yes"].contains(used) ? "gpu" : "cpu")
             }
             return .missing
         }
-        add("gpu_count", .system, .system, term: "system.gpu.count", source: "parameter", numberForTerm("system.gpu.count"))
+        add(
+            "gpu_count", .system, .system, term: "system.gpu.count", source: "parameter",
+            numberForTerm("system.gpu.count"))
         add("run_time_seconds", .system, .system, source: "run start to end") { run in
             guard let end = run.endedAt else { return .missing }
             return .number(Double(end.microsecondsSinceEpoch - run.startedAt.microsecondsSinceEpoch) / 1e6)

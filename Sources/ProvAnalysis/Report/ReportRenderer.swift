@@ -11,9 +11,11 @@ public enum ReportRenderer {
     public static func html(_ report: AnalysisReport) -> String {
         var body = ""
         body += "<h1>ProvKit analysis: \(escape(report.experiment))</h1>\n"
-        body += "<p class=\"meta\">\(report.features.rowCount) runs, \(report.curves.results.count) learning curves, "
+        body +=
+            "<p class=\"meta\">\(report.features.rowCount) runs, \(report.curves.results.count) learning curves, "
             + "\(report.features.columns.count) features. Generated \(escape(report.generatedAt)).</p>\n"
-        body += "<nav><a href=\"#classes\">Curve classes</a> · <a href=\"#curves\">Learning curves</a> · "
+        body +=
+            "<nav><a href=\"#classes\">Curve classes</a> · <a href=\"#curves\">Learning curves</a> · "
             + "<a href=\"#prediction\">Prediction</a> · <a href=\"#features\">Features</a>"
             + (report.strength.isEmpty ? "" : " · <a href=\"#strength\">Feature strength</a>")
             + (report.causalGraph == nil ? "" : " · <a href=\"#causal\">Causal graph</a>") + "</nav>\n"
@@ -30,7 +32,9 @@ public enum ReportRenderer {
             body += "<section id=\"causal\"><h2>\(escape(graph.title))</h2>\n" + graphFigure(graph) + "</section>\n"
         }
         if !report.notes.isEmpty {
-            body += "<section><h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul></section>\n"
+            body +=
+                "<section><h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined()
+                + "</ul></section>\n"
         }
         return """
             <!DOCTYPE html>
@@ -59,18 +63,22 @@ public enum ReportRenderer {
     static func classSection(_ curves: CurveAnalysisReport) -> String {
         var html = "<section id=\"classes\"><h2>Curve classes</h2>\n<table><tr><th>class</th><th>runs</th></tr>\n"
         for name in CurveClassName.allCases {
-            html += "<tr><td>\(swatch(name))\(name.rawValue)</td><td class=\"n\">\(curves.classCounts[name.rawValue] ?? 0)</td></tr>\n"
+            html +=
+                "<tr><td>\(swatch(name))\(name.rawValue)</td><td class=\"n\">\(curves.classCounts[name.rawValue] ?? 0)</td></tr>\n"
         }
-        html += "</table>\n<p>Thresholds (every one stored with each result; source <em>provkit-proposal</em> = the "
+        html +=
+            "</table>\n<p>Thresholds (every one stored with each result; source <em>provkit-proposal</em> = the "
             + "ProvKit classes of the taxonomy reference, <em>provkit</em> = ProvKit's own addition):</p>\n"
         html += "<table><tr><th>threshold</th><th>value</th><th>unit</th><th>source</th></tr>\n"
         for threshold in curves.classifier.thresholds {
-            html += "<tr><td>\(escape(threshold.name))</td><td class=\"n\">\(AnalysisFormat.number(threshold.value))</td>"
+            html +=
+                "<tr><td>\(escape(threshold.name))</td><td class=\"n\">\(AnalysisFormat.number(threshold.value))</td>"
                 + "<td>\(escape(threshold.unit))</td><td>\(escape(threshold.source))</td></tr>\n"
         }
         html += "</table>\n"
         if !curves.skipped.isEmpty {
-            html += "<p>\(curves.skipped.count) runs have no learning curve (e.g. \(escape(curves.skipped[0].runName ?? curves.skipped[0].run.hex)): \(escape(curves.skipped[0].reason))).</p>\n"
+            html +=
+                "<p>\(curves.skipped.count) runs have no learning curve (e.g. \(escape(curves.skipped[0].runName ?? curves.skipped[0].run.hex)): \(escape(curves.skipped[0].reason))).</p>\n"
         }
         return html + "</section>\n"
     }
@@ -83,8 +91,13 @@ public enum ReportRenderer {
             let series = results.map { result in
                 (result.label, zip(result.accuracy.epochs, result.accuracy.values).map { ($0, $1) })
             }
-            html += "<figure>" + lineChart(series: series, color: classColors[name] ?? "#1f77b4", chance: results.first?.classification.chanceLevel)
-            html += "<figcaption>\(name.rawValue): \(results.count) runs (\(escape(results.prefix(6).map(\.label).joined(separator: ", ")))\(results.count > 6 ? ", …" : "")). "
+            html +=
+                "<figure>"
+                + lineChart(
+                    series: series, color: classColors[name] ?? "#1f77b4",
+                    chance: results.first?.classification.chanceLevel)
+            html +=
+                "<figcaption>\(name.rawValue): \(results.count) runs (\(escape(results.prefix(6).map(\.label).joined(separator: ", ")))\(results.count > 6 ? ", …" : "")). "
                 + "Validation accuracy by epoch; dashed: chance level.</figcaption></figure>\n"
         }
         return html + "</section>\n"
@@ -93,35 +106,45 @@ public enum ReportRenderer {
     static func predictionSection(_ curves: CurveAnalysisReport) -> String {
         let p = curves.predictor
         var html = "<section id=\"prediction\"><h2>Curve prediction (PENGUIN)</h2>\n"
-        html += "<p>acc(x) = a − b<sup>c − x</sup> fitted to ever longer starts of each curve; converged when the last "
+        html +=
+            "<p>acc(x) = a − b<sup>c − x</sup> fitted to ever longer starts of each curve; converged when the last "
             + "N = \(p.predictionsToConverge) predictions of the accuracy at epoch \(AnalysisFormat.number(p.predictionEpoch)) lie within ±\(AnalysisFormat.number(p.threshold)) "
             + "points of their median (C<sub>min</sub> = \(p.minimumPredictions), e<sub>max</sub> = \(AnalysisFormat.number(p.maximumEpoch))).</p>\n"
         let predicted = curves.results.compactMap { r -> (String, Double, Double, CurveClassName)? in
-            guard let prediction = r.prediction, let observed = prediction.observedAccuracyAtPrediction else { return nil }
+            guard let prediction = r.prediction, let observed = prediction.observedAccuracyAtPrediction else {
+                return nil
+            }
             return (r.label, prediction.predictedAccuracy, observed, r.classification.curveClass)
         }
         let converged = curves.results.filter { $0.prediction?.converged == true }
         if !converged.isEmpty {
             let saved = converged.map { $0.prediction!.epochsSaved }
-            html += "<p>\(converged.count) of \(curves.results.count) predictions converged; mean epochs saved "
+            html +=
+                "<p>\(converged.count) of \(curves.results.count) predictions converged; mean epochs saved "
                 + "\(AnalysisFormat.number(saved.reduce(0, +) / Double(saved.count), digits: 3)).</p>\n"
         }
         if !predicted.isEmpty {
-            html += "<figure>" + scatter(predicted) + "<figcaption>Predicted vs observed accuracy at epoch "
+            html +=
+                "<figure>" + scatter(predicted) + "<figcaption>Predicted vs observed accuracy at epoch "
                 + "\(AnalysisFormat.number(p.predictionEpoch)), coloured by class; the diagonal is a perfect prediction.</figcaption></figure>\n"
         } else {
-            let bars = curves.results.compactMap { r in r.prediction.map { ReportBarChart.Bar(label: r.label, value: $0.epochsSaved) } }
+            let bars = curves.results.compactMap { r in
+                r.prediction.map { ReportBarChart.Bar(label: r.label, value: $0.epochsSaved) }
+            }
             html += barChart(ReportBarChart(title: "Epochs saved", valueLabel: "epochs", bars: Array(bars.prefix(40))))
         }
-        html += "<div class=\"wide\"><table><tr><th>run</th><th>class</th><th>onset</th><th>best %</th><th>at epoch</th>"
+        html +=
+            "<div class=\"wide\"><table><tr><th>run</th><th>class</th><th>onset</th><th>best %</th><th>at epoch</th>"
             + "<th>final %</th><th>converged at</th><th>predicted %</th><th>observed %</th><th>epochs saved</th><th>a, b, c</th></tr>\n"
         for r in curves.results.prefix(maximumTableRows) {
             let prediction = r.prediction
-            html += "<tr><td>\(escape(r.label))</td><td>\(swatch(r.classification.curveClass))\(r.classification.curveClass.rawValue)</td>"
+            html +=
+                "<tr><td>\(escape(r.label))</td><td>\(swatch(r.classification.curveClass))\(r.classification.curveClass.rawValue)</td>"
                 + cell(r.classification.onsetEpoch) + cell(r.summary.bestAccuracy * 100) + cell(r.summary.epochOfBest)
                 + cell(r.summary.finalAccuracy * 100)
                 + "<td class=\"n\">\(prediction.map { $0.converged ? AnalysisFormat.number($0.convergenceEpoch) : "no" } ?? "–")</td>"
-                + cell(prediction.map { $0.predictedAccuracy * 100 }) + cell(prediction?.observedAccuracyAtPrediction.map { $0 * 100 })
+                + cell(prediction.map { $0.predictedAccuracy * 100 })
+                + cell(prediction?.observedAccuracyAtPrediction.map { $0 * 100 })
                 + cell(prediction?.epochsSaved)
                 + "<td>\(prediction?.parameters.map { $0.map { AnalysisFormat.number($0, digits: 5) }.joined(separator: ", ") } ?? "–")</td></tr>\n"
         }
@@ -130,16 +153,21 @@ public enum ReportRenderer {
     }
 
     static func featureSection(_ table: FeatureTable) -> String {
-        var html = "<section id=\"features\"><h2>Features</h2>\n<p>Columns grouped by taxonomy layer, each with its "
+        var html =
+            "<section id=\"features\"><h2>Features</h2>\n<p>Columns grouped by taxonomy layer, each with its "
             + "role and causal tier (0 data, 1 configuration / architecture / system, 2 training behaviour, 3 outcomes).</p>\n"
-        html += "<table><tr><th>feature</th><th>group</th><th>role</th><th>tier</th><th>type</th><th>present</th><th>term</th><th>source</th></tr>\n"
+        html +=
+            "<table><tr><th>feature</th><th>group</th><th>role</th><th>tier</th><th>type</th><th>present</th><th>term</th><th>source</th></tr>\n"
         for column in table.columns {
-            html += "<tr><td>\(escape(column.name))</td><td>\(column.group.rawValue)</td><td>\(column.role.rawValue)</td>"
+            html +=
+                "<tr><td>\(escape(column.name))</td><td>\(column.group.rawValue)</td><td>\(column.role.rawValue)</td>"
                 + "<td class=\"n\">\(column.tier)</td><td>\(column.isCategorical ? "categorical" : "numeric")</td>"
                 + "<td class=\"n\">\(column.presentCount)/\(table.rowCount)</td><td>\(escape(column.term ?? "–"))</td>"
                 + "<td>\(escape(column.source))</td></tr>\n"
         }
-        html += "</table>\n<div class=\"wide\"><table><tr><th>run</th>" + table.columns.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>\n"
+        html +=
+            "</table>\n<div class=\"wide\"><table><tr><th>run</th>"
+            + table.columns.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>\n"
         for row in 0..<min(table.rowCount, maximumTableRows) {
             html += "<tr><td>\(escape(table.runNames[row]))</td>"
             for column in table.columns {
@@ -158,53 +186,75 @@ public enum ReportRenderer {
 
     /// Accuracy curves (fractions) of one class in one colour.
     static func lineChart(series: [(String, [(Double, Double)])], color: String, chance: Double?) -> String {
-        let width = 640.0, height = 300.0, left = 50.0, bottom = 36.0, top = 10.0, right = 10.0
+        let width = 640.0
+        let height = 300.0
+        let left = 50.0
+        let bottom = 36.0
+        let top = 10.0
+        let right = 10.0
         let points = series.flatMap(\.1)
         let maxEpoch = max(points.map(\.0).max() ?? 1, 1e-9)
         let minEpoch = min(points.map(\.0).min() ?? 0, 0)
         let x = { (e: Double) in left + (e - minEpoch) / (maxEpoch - minEpoch) * (width - left - right) }
         let y = { (v: Double) in top + (1 - min(max(v, 0), 1)) * (height - top - bottom) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
-        svg += axes(width: width, height: height, left: left, bottom: bottom, top: top, right: right, xMin: minEpoch, xMax: maxEpoch, xLabel: "epoch", yLabel: "accuracy", x: x, y: y)
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
+        svg += axes(
+            width: width, height: height, left: left, bottom: bottom, top: top, right: right, xMin: minEpoch,
+            xMax: maxEpoch, xLabel: "epoch", yLabel: "accuracy", x: x, y: y)
         let opacity = series.count > 30 ? 0.35 : 0.8
         for (label, curve) in series where !curve.isEmpty {
             let path = curve.filter { $0.1.isFinite }.map { "\(f(x($0.0))),\(f(y($0.1)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\" stroke-width=\"1.3\" points=\"\(path)\"><title>\(escape(label))</title></polyline>"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-opacity=\"\(opacity)\" stroke-width=\"1.3\" points=\"\(path)\"><title>\(escape(label))</title></polyline>"
         }
         if let chance {
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(chance)))\" y2=\"\(f(y(chance)))\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>"
+            svg +=
+                "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(chance)))\" y2=\"\(f(y(chance)))\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>"
         }
         return svg + "</svg>"
     }
 
     static func scatter(_ points: [(String, Double, Double, CurveClassName)]) -> String {
-        let size = 320.0, margin = 44.0
+        let size = 320.0
+        let margin = 44.0
         let scale = { (v: Double) in margin + min(max(v, 0), 1) * (size - margin - 10) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" role=\"img\">"
-        svg += axes(width: size, height: size, left: margin, bottom: margin, top: 10, right: 10, xMin: 0, xMax: 1, xLabel: "observed", yLabel: "predicted", x: scale, y: { size - scale($0) })
-        svg += "<line x1=\"\(f(scale(0)))\" y1=\"\(f(size - scale(0)))\" x2=\"\(f(scale(1)))\" y2=\"\(f(size - scale(1)))\" stroke=\"#999\"/>"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" role=\"img\">"
+        svg += axes(
+            width: size, height: size, left: margin, bottom: margin, top: 10, right: 10, xMin: 0, xMax: 1,
+            xLabel: "observed", yLabel: "predicted", x: scale, y: { size - scale($0) })
+        svg +=
+            "<line x1=\"\(f(scale(0)))\" y1=\"\(f(size - scale(0)))\" x2=\"\(f(scale(1)))\" y2=\"\(f(size - scale(1)))\" stroke=\"#999\"/>"
         for (label, predicted, observed, name) in points {
-            svg += "<circle cx=\"\(f(scale(observed)))\" cy=\"\(f(size - scale(predicted)))\" r=\"3.5\" fill=\"\(classColors[name] ?? "#000")\" fill-opacity=\"0.8\"><title>\(escape(label)): predicted \(AnalysisFormat.number(predicted * 100, digits: 4)) %, observed \(AnalysisFormat.number(observed * 100, digits: 4)) %</title></circle>"
+            svg +=
+                "<circle cx=\"\(f(scale(observed)))\" cy=\"\(f(size - scale(predicted)))\" r=\"3.5\" fill=\"\(classColors[name] ?? "#000")\" fill-opacity=\"0.8\"><title>\(escape(label)): predicted \(AnalysisFormat.number(predicted * 100, digits: 4)) %, observed \(AnalysisFormat.number(observed * 100, digits: 4)) %</title></circle>"
         }
         return svg + "</svg>"
     }
 
     static func barChart(_ chart: ReportBarChart) -> String {
         let bars = chart.bars.filter { $0.value.isFinite }
-        let rowHeight = 20.0, labelWidth = 220.0, plotWidth = 360.0
+        let rowHeight = 20.0
+        let labelWidth = 220.0
+        let plotWidth = 360.0
         let height = Double(bars.count) * rowHeight + 30
         let extent = max(bars.map { abs($0.value) }.max() ?? 1, 1e-12)
         let hasNegative = bars.contains { $0.value < 0 }
         let zero = labelWidth + (hasNegative ? plotWidth / 2 : 0)
         let unit = (hasNegative ? plotWidth / 2 : plotWidth) / extent
-        var svg = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(labelWidth + plotWidth + 80))\" height=\"\(Int(height))\" role=\"img\">"
+        var svg =
+            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(labelWidth + plotWidth + 80))\" height=\"\(Int(height))\" role=\"img\">"
         for (index, bar) in bars.enumerated() {
             let yTop = Double(index) * rowHeight + 4
             let length = abs(bar.value) * unit
             let xStart = bar.value < 0 ? zero - length : zero
-            svg += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(yTop + 13))\" text-anchor=\"end\" font-size=\"12\">\(escape(bar.label))</text>"
-            svg += "<rect x=\"\(f(xStart))\" y=\"\(f(yTop))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(bar.value < 0 ? "#d62728" : "#1f77b4")\"><title>\(escape(bar.label)): \(AnalysisFormat.number(bar.value, digits: 4))</title></rect>"
-            svg += "<text x=\"\(f(zero + (bar.value < 0 ? 4 : length + 4)))\" y=\"\(f(yTop + 13))\" font-size=\"11\">\(AnalysisFormat.number(bar.value, digits: 3))</text>"
+            svg +=
+                "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(yTop + 13))\" text-anchor=\"end\" font-size=\"12\">\(escape(bar.label))</text>"
+            svg +=
+                "<rect x=\"\(f(xStart))\" y=\"\(f(yTop))\" width=\"\(f(max(length, 0.5)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(bar.value < 0 ? "#d62728" : "#1f77b4")\"><title>\(escape(bar.label)): \(AnalysisFormat.number(bar.value, digits: 4))</title></rect>"
+            svg +=
+                "<text x=\"\(f(zero + (bar.value < 0 ? 4 : length + 4)))\" y=\"\(f(yTop + 13))\" font-size=\"11\">\(AnalysisFormat.number(bar.value, digits: 3))</text>"
         }
         svg += "<line x1=\"\(f(zero))\" x2=\"\(f(zero))\" y1=\"0\" y2=\"\(f(height - 26))\" stroke=\"#444\"/>"
         return svg + "</svg><figcaption>\(escape(chart.title)) (\(escape(chart.valueLabel)))</figcaption></figure>\n"
@@ -214,57 +264,78 @@ public enum ReportRenderer {
     static func graphFigure(_ graph: ReportGraph) -> String {
         let columns = Dictionary(grouping: graph.nodes) { $0.tier ?? Int.max }
         let order = columns.keys.sorted()
-        let columnWidth = 200.0, rowHeight = 46.0, nodeWidth = 150.0, nodeHeight = 26.0
+        let columnWidth = 200.0
+        let rowHeight = 46.0
+        let nodeWidth = 150.0
+        let nodeHeight = 26.0
         let width = Double(max(order.count, 1)) * columnWidth + 20
         let height = Double(columns.values.map(\.count).max() ?? 1) * rowHeight + 40
         var position: [String: (Double, Double)] = [:]
         for (columnIndex, tier) in order.enumerated() {
             for (rowIndex, node) in columns[tier]!.enumerated() {
-                position[node.id] = (20 + Double(columnIndex) * columnWidth + nodeWidth / 2, 30 + Double(rowIndex) * rowHeight + nodeHeight / 2)
+                position[node.id] = (
+                    20 + Double(columnIndex) * columnWidth + nodeWidth / 2,
+                    30 + Double(rowIndex) * rowHeight + nodeHeight / 2
+                )
             }
         }
-        var svg = "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
-        svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>"
+        var svg =
+            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
+        svg +=
+            "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>"
         for (columnIndex, tier) in order.enumerated() {
-            svg += "<text x=\"\(f(20 + Double(columnIndex) * columnWidth))\" y=\"14\" font-size=\"11\" fill=\"#555\">\(tier == Int.max ? "no tier" : "tier \(tier)")</text>"
+            svg +=
+                "<text x=\"\(f(20 + Double(columnIndex) * columnWidth))\" y=\"14\" font-size=\"11\" fill=\"#555\">\(tier == Int.max ? "no tier" : "tier \(tier)")</text>"
         }
         for edge in graph.edges {
             guard let from = position[edge.from], let to = position[edge.to] else { continue }
             // End the line at the target box's border.
-            let dx = to.0 - from.0, dy = to.1 - from.1
+            let dx = to.0 - from.0
+            let dy = to.1 - from.1
             let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
             let shrinkX = abs(dx) > 0 ? (nodeWidth / 2) / abs(dx) : .infinity
             let shrinkY = abs(dy) > 0 ? (nodeHeight / 2) / abs(dy) : .infinity
             let t = min(shrinkX, shrinkY, 0.5)
-            let start = (from.0 + dx * t, from.1 + dy * t), end = (to.0 - dx * t, to.1 - dy * t)
-            svg += "<line x1=\"\(f(start.0))\" y1=\"\(f(start.1))\" x2=\"\(f(end.0))\" y2=\"\(f(end.1))\" stroke=\"#333\" stroke-width=\"1.3\"\(edge.directed ? " marker-end=\"url(#arrow)\"" : "")><title>\(escape(edge.from)) \(edge.directed ? "→" : "—") \(escape(edge.to))\(edge.label.map { ": " + escape($0) } ?? "")</title></line>"
+            let start = (from.0 + dx * t, from.1 + dy * t)
+            let end = (to.0 - dx * t, to.1 - dy * t)
+            svg +=
+                "<line x1=\"\(f(start.0))\" y1=\"\(f(start.1))\" x2=\"\(f(end.0))\" y2=\"\(f(end.1))\" stroke=\"#333\" stroke-width=\"1.3\"\(edge.directed ? " marker-end=\"url(#arrow)\"" : "")><title>\(escape(edge.from)) \(edge.directed ? "→" : "—") \(escape(edge.to))\(edge.label.map { ": " + escape($0) } ?? "")</title></line>"
             if let label = edge.label {
-                svg += "<text x=\"\(f((start.0 + end.0) / 2))\" y=\"\(f((start.1 + end.1) / 2 - 3))\" font-size=\"10\" fill=\"#333\">\(escape(label))</text>"
+                svg +=
+                    "<text x=\"\(f((start.0 + end.0) / 2))\" y=\"\(f((start.1 + end.1) / 2 - 3))\" font-size=\"10\" fill=\"#333\">\(escape(label))</text>"
             }
             _ = length
         }
         for node in graph.nodes {
             guard let (cx, cy) = position[node.id] else { continue }
-            svg += "<rect x=\"\(f(cx - nodeWidth / 2))\" y=\"\(f(cy - nodeHeight / 2))\" width=\"\(f(nodeWidth))\" height=\"\(f(nodeHeight))\" rx=\"5\" fill=\"#eef4fb\" stroke=\"#1f77b4\"/>"
-            svg += "<text x=\"\(f(cx))\" y=\"\(f(cy + 4))\" text-anchor=\"middle\" font-size=\"11\">\(escape(node.label))</text>"
+            svg +=
+                "<rect x=\"\(f(cx - nodeWidth / 2))\" y=\"\(f(cy - nodeHeight / 2))\" width=\"\(f(nodeWidth))\" height=\"\(f(nodeHeight))\" rx=\"5\" fill=\"#eef4fb\" stroke=\"#1f77b4\"/>"
+            svg +=
+                "<text x=\"\(f(cx))\" y=\"\(f(cy + 4))\" text-anchor=\"middle\" font-size=\"11\">\(escape(node.label))</text>"
         }
-        return svg + "</svg><figcaption>\(graph.nodes.count) variables, \(graph.edges.count) edges; columns are causal tiers.</figcaption></figure>\n"
+        return svg
+            + "</svg><figcaption>\(graph.nodes.count) variables, \(graph.edges.count) edges; columns are causal tiers.</figcaption></figure>\n"
     }
 
     static func axes(
         width: Double, height: Double, left: Double, bottom: Double, top: Double, right: Double, xMin: Double,
         xMax: Double, xLabel: String, yLabel: String, x: (Double) -> Double, y: (Double) -> Double
     ) -> String {
-        var svg = "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width - left - right))\" height=\"\(f(height - top - bottom))\" fill=\"none\" stroke=\"#999\"/>"
+        var svg =
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width - left - right))\" height=\"\(f(height - top - bottom))\" fill=\"none\" stroke=\"#999\"/>"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
-            svg += "<text x=\"\(f(left - 4))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" font-size=\"10\">\(AnalysisFormat.number(tick))</text>"
+            svg +=
+                "<text x=\"\(f(left - 4))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\" font-size=\"10\">\(AnalysisFormat.number(tick))</text>"
         }
         for index in 0...4 {
             let value = xMin + (xMax - xMin) * Double(index) / 4
-            svg += "<text x=\"\(f(x(value)))\" y=\"\(f(height - bottom + 14))\" text-anchor=\"middle\" font-size=\"10\">\(AnalysisFormat.number(value, digits: 3))</text>"
+            svg +=
+                "<text x=\"\(f(x(value)))\" y=\"\(f(height - bottom + 14))\" text-anchor=\"middle\" font-size=\"10\">\(AnalysisFormat.number(value, digits: 3))</text>"
         }
-        svg += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 4))\" text-anchor=\"middle\" font-size=\"11\">\(xLabel)</text>"
-        svg += "<text x=\"12\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" font-size=\"11\" transform=\"rotate(-90 12 \(f((top + height - bottom) / 2)))\">\(yLabel)</text>"
+        svg +=
+            "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 4))\" text-anchor=\"middle\" font-size=\"11\">\(xLabel)</text>"
+        svg +=
+            "<text x=\"12\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" font-size=\"11\" transform=\"rotate(-90 12 \(f((top + height - bottom) / 2)))\">\(yLabel)</text>"
         return svg
     }
 
@@ -279,7 +350,8 @@ public enum ReportRenderer {
     }
 
     static func truncation(_ count: Int) -> String {
-        count > maximumTableRows ? "<p>First \(maximumTableRows) of \(count) rows shown; the JSON report has all.</p>\n" : ""
+        count > maximumTableRows
+            ? "<p>First \(maximumTableRows) of \(count) rows shown; the JSON report has all.</p>\n" : ""
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }

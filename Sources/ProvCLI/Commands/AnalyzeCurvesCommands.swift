@@ -192,7 +192,8 @@ extension AnalyzeCommand {
                     .joined(separator: ", "),
             ]
             if let first = report.skipped.first {
-                lines.append("Skipped \(report.skipped.count) runs, e.g. \(first.runName ?? first.run.hex): \(first.reason)")
+                lines.append(
+                    "Skipped \(report.skipped.count) runs, e.g. \(first.runName ?? first.run.hex): \(first.reason)")
             }
             return lines.joined(separator: "\n")
         }

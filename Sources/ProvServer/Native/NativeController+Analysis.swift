@@ -47,17 +47,19 @@ extension NativeController {
     /// `GET analysis/features`: the feature table (as `provkit analyze features --json`).
     func features(_ request: Request, context: Context) async throws -> Response {
         let (data, selection) = try await analysisInput(request)
-        return try JSONBody.response(try analysing { () throws(AnalysisError) in
-            try FeatureExtractor(curves: selection).table(for: data)
-        })
+        return try JSONBody.response(
+            try analysing { () throws(AnalysisError) in
+                try FeatureExtractor(curves: selection).table(for: data)
+            })
     }
 
     /// `GET analysis/curves`: curve classes and PENGUIN predictions (as `provkit analyze curves --json`).
     func curves(_ request: Request, context: Context) async throws -> Response {
         let (data, selection) = try await analysisInput(request)
-        return try JSONBody.response(try analysing { () throws(AnalysisError) in
-            try CurveAnalyzer().analyze(data, selection: selection)
-        })
+        return try JSONBody.response(
+            try analysing { () throws(AnalysisError) in
+                try CurveAnalyzer().analyze(data, selection: selection)
+            })
     }
 
     /// `GET analysis/report?format=json|html`: the report (JSON by default, or the self-contained HTML page).
