@@ -75,6 +75,8 @@ def test_analysis_answers_match_the_schemas(mlflow_server):
     assert len(features.json()["runs"]) == 3
     curves = requests.get(f"{api}/analysis/curves", params={"experiment": name}, timeout=60).json()
     validator("CurveAnalysisReport").validate(curves)
+    a4nn = requests.get(f"{api}/analysis/curves", params={"experiment": name, "predictor": "a4nn"}, timeout=60).json()
+    assert a4nn["predictor"]["predictionEpoch"] == 25
     classes = {r["runName"]: r["classification"]["curveClass"] for r in curves["results"]}
     assert classes["net-2"] == "never_learner" and classes["net-0"] == "early_learner"
     report = requests.get(f"{api}/analysis/report", params={"experiment": name}, timeout=60).json()
@@ -82,7 +84,7 @@ def test_analysis_answers_match_the_schemas(mlflow_server):
     html = requests.get(f"{api}/analysis/report", params={"experiment": name, "format": "html"}, timeout=60)
     assert html.headers["content-type"].startswith("text/html") and "<svg" in html.text
     for params in ({}, {"experiment": "no-such-experiment"}, {"experiment": name, "metric": "nope"},
-                   {"experiment": name, "classes": "1"}):
+                   {"experiment": name, "classes": "1"}, {"experiment": name, "predictor": "x"}):
         answer = requests.get(f"{api}/analysis/curves", params=params, timeout=30)
         assert answer.status_code in (400, 404), (params, answer.status_code, answer.text)
         validator("Error").validate(answer.json())

@@ -53,12 +53,20 @@ extension NativeController {
             })
     }
 
-    /// `GET analysis/curves`: curve classes and PENGUIN predictions (as `provkit analyze curves --json`).
+    /// `GET analysis/curves?predictor=penguin|a4nn`: curve classes and PENGUIN predictions (as `provkit analyze
+    /// curves --json --no-store-results`).
     func curves(_ request: Request, context: Context) async throws -> Response {
+        let predictor: PenguinPredictor.Configuration
+        switch request.query["predictor"] ?? "penguin" {
+        case "penguin": predictor = .default
+        case "a4nn": predictor = .a4nn
+        case let other: throw APIError.invalid("predictor must be penguin or a4nn, not '\(other)'")
+        }
         let (data, selection) = try await analysisInput(request)
         return try JSONBody.response(
             try analysing { () throws(AnalysisError) in
-                try CurveAnalyzer().analyze(data, selection: selection)
+                try CurveAnalyzer(predictor: PenguinPredictor(configuration: predictor)).analyze(
+                    data, selection: selection)
             })
     }
 
