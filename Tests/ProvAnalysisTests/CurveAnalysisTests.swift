@@ -210,6 +210,14 @@ struct PenguinPredictorTests {
         #expect(result.xshift == 1)
     }
 
+    @Test func aShortCurveSavesAtMostWhatItTrained() throws {
+        let epochs = Array(stride(from: 1.0, through: 12, by: 1))
+        let result = try PenguinPredictor().predict(
+            epochs: epochs, accuracies: epochs.map { PenguinPredictor.model($0, [60, 1.5, 5]) / 100 })
+        #expect(result.converged)
+        #expect(result.epochsSaved == 12 - result.convergenceEpoch)
+    }
+
     @Test func notConvergedFallsBackToTheLastObservedAccuracyAtEMax() throws {
         // Alternating accuracy never settles within ±0.5 points.
         let epochs = Array(stride(from: 1.0, through: 25, by: 1))

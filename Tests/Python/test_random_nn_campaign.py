@@ -122,8 +122,12 @@ def test_curves_of_the_campaign_are_classified_predicted_and_stored(provkit_bina
             assert max(accuracies) > 0.11
         prediction = result["prediction"]
         assert 0 <= prediction["predictedAccuracy"] <= 1
-        if not prediction["converged"]:
+        if prediction["converged"]:
+            # 12 epochs trained, so at most 12 - (convergence epoch) saved.
+            assert prediction["epochsSaved"] == pytest.approx(12 - prediction["convergenceEpoch"])
+        else:
             assert prediction["predictedAccuracy"] == pytest.approx(accuracies[-1])
+            assert prediction["epochsSaved"] == 0
     assert sum(report["classCounts"].values()) == 6
     # Stored: each run's learning curve has a curve_class entity derived from it.
     env = {k: v for k, v in os.environ.items() if k != "PROVKIT_STORE"}

@@ -115,7 +115,8 @@ public struct PenguinPredictor: Sendable {
         public var predictedAccuracy: Double
         /// The fitted (a, b, c) of the last successful fit (accuracy in percent), when there was one.
         public var parameters: [Double]?
-        /// e_pred − convergence epoch when converged, else 0: epochs of training the prediction saves.
+        /// min(e_pred, the curve's last epoch) − convergence epoch when converged, else 0: epochs of training the
+        /// prediction saves (a curve recorded for fewer than e_pred epochs saves at most what it trained).
         public var epochsSaved: Double
         /// The observed accuracy at e_pred (fraction), when the curve has a point there.
         public var observedAccuracyAtPrediction: Double?
@@ -213,7 +214,7 @@ public struct PenguinPredictor: Sendable {
             if hasConverged(history) {
                 return Result(
                     converged: true, convergenceEpoch: epoch, predictedAccuracy: prediction / 100,
-                    parameters: parameters, epochsSaved: max(0, configuration.predictionEpoch - epoch),
+                    parameters: parameters, epochsSaved: max(0, min(configuration.predictionEpoch, epochs[epochs.count - 1]) - epoch),
                     observedAccuracyAtPrediction: observedAtPrediction, xshift: xshift, steps: steps,
                     configuration: configuration)
             }
