@@ -73,6 +73,9 @@ def test_feature_table_of_the_campaign(provkit_binary, campaign):
                  "final_accuracy", "best_accuracy", "area_under_curve", "epoch_of_best", "curve_class"]:
         assert name in columns, f"missing column {name}; have {sorted(columns)}"
     assert columns["dataset"]["role"] == "dataset" and columns["dataset"]["group"] == "data"
+    assert columns["dataset"]["tier"] == 0 and columns["dataset"]["isExogenous"] is True
+    assert columns["learning_rate"]["tier"] == 1 and columns["epoch_of_best"]["tier"] == 2
+    assert columns["final_accuracy"]["tier"] == 3
     assert columns["learning_rate"]["role"] == "configuration"
     assert columns["final_accuracy"]["role"] == "outcome"
     row_of = {name: index for index, name in enumerate(table["runNames"])}

@@ -91,7 +91,10 @@ public struct FeatureColumn: Sendable, Hashable, Codable {
     /// One value per row.
     public var values: [FeatureValue]
 
-    public var tier: Int { role.tier }
+    /// The causal tier, from the role (in JSON for consumers that order variables).
+    public var tier: Int
+    /// Whether nothing may cause this feature (the dataset), from the role.
+    public var isExogenous: Bool
 
     public init(
         name: String, group: FeatureGroup, role: FeatureRole, isCategorical: Bool, term: String?, source: String,
@@ -104,6 +107,8 @@ public struct FeatureColumn: Sendable, Hashable, Codable {
         self.term = term
         self.source = source
         self.values = values
+        self.tier = role.tier
+        self.isExogenous = role.isExogenous
     }
 
     /// How many rows have a value.
