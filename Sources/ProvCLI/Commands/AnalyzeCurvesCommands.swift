@@ -66,10 +66,19 @@ extension AnalyzeCommand {
         @Flag(help: "Print the table (columns with roles, tiers and values) as JSON.")
         var json = false
 
+        @Option(help: "The fraction of the best accuracy for the epochs-to-reach column (0 to 1).")
+        var reachFraction: Double = 0.9
+
+        func validate() throws {
+            if !(reachFraction > 0 && reachFraction <= 1) {
+                throw ValidationError("--reach-fraction must be in (0, 1]")
+            }
+        }
+
         func run() async throws {
             let store = try storeOptions.open()
             let data = try await analysis.load(from: store)
-            let table = try FeatureExtractor(curves: analysis.selection).table(for: data)
+            let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(for: data)
             if let csv {
                 if csv == "-" {
                     print(table.csv(), terminator: "")
@@ -114,7 +123,7 @@ extension AnalyzeCommand {
 
                 Examples:
                   provkit analyze curves --experiment record-trails
-                  provkit analyze curves --experiment a4nn --metric val_accs --no-store-results --json
+                  provkit analyze curves --experiment a4nn --predictor a4nn --no-store-results --json
                 """)
 
         @OptionGroup var storeOptions: StoreOptions
