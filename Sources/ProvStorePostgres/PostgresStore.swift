@@ -80,7 +80,16 @@ public final class PostgresStore: ProvenanceStore, Sendable {
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         let store = PostgresStore(
             client: client, location: target.redacted, configuration: configuration, logger: logger)
-        store.runner.withLock { $0 = Task { await client.run() } }
+        // The pool leases connections only while `run()` is active: start it, and wait until its task has begun.
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        store.runner.withLock {
+            $0 = Task {
+                signal.finish()
+                await client.run()
+            }
+        }
+        for await _ in started {}
+        try? await Task.sleep(for: .milliseconds(5))
         do {
             try await store.migrate()
         } catch {
@@ -190,6 +199,10 @@ public final class PostgresStore: ProvenanceStore, Sendable {
             }
         }
         if error is CancellationError { return "cancelled" }
+        if String(describing: type(of: error)).contains("ConnectionPoolError") {
+            return "cannot connect to the PostgreSQL server: it is unreachable or refused the login "
+                + "(check host, port, user, password, database and sslmode; --verbose shows the server's reason)"
+        }
         return String(describing: error)
     }
 

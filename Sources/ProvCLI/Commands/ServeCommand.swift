@@ -72,15 +72,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingBootstrap.once(verbose: storeOptions.verbose)
         let location = storeOptions.location
-        let store = try StoreFactory.open(
+        let store = try await StoreFactory.open(
             location, durableCommits: durability == "full", logger: Logger(label: "provkit.store"))
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
-        let storeFile = try StoreFactory.sqlitePath(for: location)
-        let root =
-            artifactsRoot
-            ?? URL(fileURLWithPath: storeFile).deletingLastPathComponent().appendingPathComponent("artifacts").path
+        let storeFile =
+            StoreFactory.isPostgres(location)
+            ? StoreFactory.redacted(location) : try StoreFactory.sqlitePath(for: location)
+        let root = try artifactsRoot ?? StoreFactory.defaultArtifactsRoot(for: location).path
         configuration.artifactsRoot = URL(fileURLWithPath: root)
         do {
             try FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
