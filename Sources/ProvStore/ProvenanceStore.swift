@@ -66,6 +66,12 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
     func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
 
+    /// Like ``ingest(batches:)``, where a batch may carry a key (the client's idempotency key, such as the native
+    /// API's `Idempotency-Key` header): a batch whose key the store already holds from a stored batch is not applied
+    /// again (its result counts only its events), so that a batch retried after a lost reply, through any server on
+    /// the same store, is stored exactly once. A refused batch's key is not kept.
+    func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>]
+
     /// Creates an experiment with its tags in one transaction and gives it the next number.
     /// - Parameter artifactLocation: where its artifacts go; `nil` for `mlflow-artifacts:/<number>`.
     /// - Throws: ``IngestError`` (code `duplicateName` when another experiment has the name).
@@ -103,5 +109,27 @@ public protocol ProvenanceStore: ProvenanceEventSink {
 extension ProvenanceStore {
     public func ingest(_ events: [ProvEvent]) async throws {
         try await ingestCounting(events)
+    }
+
+    /// Ignores the keys: for back-ends where re-sent events are harmless by their content alone.
+    public func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
+        try await ingest(batches: keyedBatches.map(\.events))
+    }
+}
+
+/// A batch of events with the key that identifies it across retries (see
+/// ``ProvenanceStore/ingest(keyedBatches:)``).
+public struct KeyedBatch: Sendable {
+    /// The events, stored all or nothing.
+    public var events: [ProvEvent]
+    /// The client's key for the batch (at most ``maximumKeyLength`` characters); `nil` for none.
+    public var key: String?
+
+    /// The longest key kept.
+    public static let maximumKeyLength = 200
+
+    public init(events: [ProvEvent], key: String? = nil) {
+        self.events = events
+        self.key = key
     }
 }

@@ -22,13 +22,35 @@ extension PostgresStore {
     /// Ingests independent batches in one transaction, each inside its own savepoint: a refused batch is rolled
     /// back alone, the others commit together.
     public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
+        try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
+    }
+
+    /// Ingests independent batches in one transaction, each inside its own savepoint; a batch whose key is already
+    /// stored is skipped. The key is claimed in the batch's savepoint, so a concurrent writer with the same key waits
+    /// for this transaction and then skips the batch, and a refused batch releases its key.
+    public func ingest(keyedBatches batches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
         guard !batches.isEmpty else { return [] }
         let results = try await transaction { connection -> [Result<IngestSummary, IngestError>] in
             var results: [Result<IngestSummary, IngestError>] = []
             results.reserveCapacity(batches.count)
-            for events in batches {
+            for batch in batches {
+                let events = batch.events
                 try await connection.execute("SAVEPOINT batch", [], logger: logger)
                 do {
+                    if let key = batch.key {
+                        let claimed = try await connection.row(
+                            """
+                            INSERT INTO ingested_batch (key, events, stored_at)
+                            VALUES (?, ?, \(PostgresIngestSession.nowSQL)) ON CONFLICT (key) DO NOTHING RETURNING 1
+                            """, [key, Int64(events.count)], logger: logger)
+                        if claimed == nil {
+                            try await connection.execute("RELEASE SAVEPOINT batch", [], logger: logger)
+                            var summary = IngestSummary()
+                            summary.events = events.count
+                            results.append(.success(summary))
+                            continue
+                        }
+                    }
                     let summary = try await PostgresIngestSession.apply(
                         events, connection: connection, classifier: classifier, logger: logger)
                     try await connection.execute("RELEASE SAVEPOINT batch", [], logger: logger)

@@ -46,6 +46,8 @@ public final class PostgresStore: ProvenanceStore, Sendable {
     private let runner: Mutex<Task<Void, Never>?>
     /// The store's own schema, if it has one.
     let schema: String?
+    /// The schema the store was opened with (``Configuration/schema``), if any.
+    public var schemaName: String? { schema }
 
     private init(
         client: PostgresClient, location: String, configuration: Configuration, logger: Logger

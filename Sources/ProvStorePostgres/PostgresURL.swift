@@ -1,7 +1,7 @@
 #if Postgres
 import Foundation
 import PostgresNIO
-public import ProvStore
+import ProvStore
 
 /// A `postgres://` (or `postgresql://`) connection URL, read as PostgreSQL's own clients read it:
 /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=MODE&host=/socket/dir`.

@@ -204,6 +204,18 @@ enum PostgresSchema {
                         (model_pk, key, step, time, value, run_pk, dataset_name, dataset_digest))
                 """,
             ]),
+        Migration(
+            version: 3, name: "idempotency keys of stored batches",
+            statements: [
+                // One row per stored batch that came with a key (`Idempotency-Key`): a retried batch finds its key
+                // and is not applied again. `events` is the batch's size; `stored_at` microseconds since the epoch.
+                """
+                CREATE TABLE ingested_batch (
+                    key TEXT COLLATE "C" PRIMARY KEY,
+                    events BIGINT NOT NULL,
+                    stored_at BIGINT NOT NULL)
+                """
+            ]),
     ]
 }
 #endif
