@@ -58,6 +58,16 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// - Throws: ``StoreError`` `.notFound` when the scope's root does not exist.
     func records(for scope: RecordScope, includePoints: Bool) async throws -> ProvenanceRecords
 
+    /// The full records of the whole store (for `provkit migrate`): every node, relation, parameter, tag, metric
+    /// series (with every point when `includePoints`), telemetry sample and architecture.
+    func allRecords(includePoints: Bool) async throws -> ProvenanceRecords
+
+    /// Gives a stored experiment the MLflow number, artifact location and last-update time it has in another store
+    /// (for `provkit migrate`, which copies experiments and then their bookkeeping).
+    /// - Throws: ``StoreError`` `.notFound` for an unknown experiment, `.invalidQuery` when another experiment has
+    ///   the number.
+    func restoreBookkeeping(of experiment: TrackedExperiment) async throws
+
     // MARK: Tracking (the MLflow-compatible view; see `TrackedExperiment` for what is kept beside the events)
 
     /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on

@@ -77,6 +77,34 @@ extension PostgresStore {
         }
     }
 
+    public func allRecords(includePoints: Bool) async throws -> ProvenanceRecords {
+        try await read { connection in
+            let keys = try await connection.rows("SELECT pk FROM node", [], logger: logger).map { $0[0] as Int64 }
+            return try await collect(connection, nodeKeys: Set(keys), includePoints: includePoints)
+        }
+    }
+
+    public func restoreBookkeeping(of experiment: TrackedExperiment) async throws {
+        let location: String? =
+            experiment.artifactLocation == "mlflow-artifacts:/\(experiment.number)" ? nil : experiment.artifactLocation
+        try await transaction { connection in
+            if try await connection.row(
+                "SELECT 1 FROM experiment x JOIN node n ON n.pk = x.node_pk WHERE x.number = ? AND n.id <> ?",
+                [experiment.number, experiment.id.hex], logger: logger) != nil
+            {
+                throw StoreError(.invalidQuery, "another experiment already has the number \(experiment.number)")
+            }
+            let updated = try await connection.row(
+                """
+                UPDATE experiment SET number = ?, artifact_location = ?, updated_at = coalesce(?, updated_at)
+                WHERE node_pk = (SELECT pk FROM node WHERE id = ?) RETURNING 1
+                """,
+                [experiment.number, location, experiment.updatedAt?.microsecondsSinceEpoch, experiment.id.hex],
+                logger: logger)
+            if updated == nil { throw StoreError(.notFound, "no experiment with id \(experiment.id.hex)") }
+        }
+    }
+
     /// Reads the records of a set of nodes, the experiments of its runs, and the relations among them.
     func collect(_ connection: PostgresConnection, nodeKeys: Set<Int64>, includePoints: Bool) async throws
         -> ProvenanceRecords
