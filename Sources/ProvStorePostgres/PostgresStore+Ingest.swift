@@ -78,6 +78,10 @@ struct PostgresIngestSession {
     var eventIndex = 0
     var summary = IngestSummary()
     private var nodes: [ProvID: Node] = [:]
+    /// Ids the batch mentions that were not in the store when the batch started (read in one query up front).
+    private var absent = Set<ProvID>()
+    /// Relations, written with the batch's other relations in one statement at the end.
+    private var pendingRelations = PendingRelations()
     private var series: [SeriesKey: Int64] = [:]
     /// Points of active runs, written in one statement at the end of the batch.
     private var pending = PendingPoints()
@@ -96,6 +100,17 @@ struct PostgresIngestSession {
 
     /// Column arrays for `unnest`; a missing time is `Int64.min` and a missing epoch or value NaN (array
     /// parameters carry no NULLs here), turned back into NULL by the statement.
+    private struct PendingRelations {
+        var kinds: [String] = []
+        var subjects: [Int64] = []
+        var objects: [Int64] = []
+        /// Microseconds since the epoch, `Int64.min` for none.
+        var times: [Int64] = []
+        /// JSON text, "" for none.
+        var attributes: [String] = []
+        var isEmpty: Bool { kinds.isEmpty }
+    }
+
     private struct PendingPoints {
         var series: [Int64] = []
         var steps: [Int64] = []
@@ -140,6 +155,7 @@ struct PostgresIngestSession {
         _ events: [ProvEvent], connection: PostgresConnection, classifier: KeyClassifier, logger: Logger
     ) async throws -> IngestSummary {
         var session = PostgresIngestSession(connection: connection, classifier: classifier, logger: logger)
+        try await session.prefetch(events)
         for (index, event) in events.enumerated() {
             session.eventIndex = index
             try await session.apply(event)
@@ -169,8 +185,59 @@ struct PostgresIngestSession {
 
     // MARK: Node lookup
 
+    /// Reads every node the batch mentions in one query, so that most lookups need no round trip.
+    private mutating func prefetch(_ events: [ProvEvent]) async throws {
+        var ids = Set<ProvID>()
+        for event in events {
+            switch event {
+            case .experiment(let record): ids.insert(record.id)
+            case .runStart(let record):
+                ids.insert(record.id)
+                ids.insert(record.experiment)
+                if let parent = record.parent { ids.insert(parent) }
+            case .runEnd(let record): ids.insert(record.run)
+            case .entity(let record): ids.insert(record.id)
+            case .agent(let record): ids.insert(record.id)
+            case .relation(let record):
+                ids.insert(record.subject)
+                ids.insert(record.object)
+            case .parameter(let record): ids.insert(record.run)
+            case .tag(let record): ids.insert(record.target)
+            case .metric(let point):
+                ids.insert(point.run)
+                if let model = point.model { ids.insert(model) }
+            case .telemetry(let sample): ids.insert(sample.run)
+            case .architecture(let record):
+                ids.insert(record.run)
+                if let model = record.model { ids.insert(model) }
+            case .runUpdate(let update):
+                ids.insert(update.run)
+                if let parent = update.parent { ids.insert(parent) }
+            case .tagDelete(let deletion): ids.insert(deletion.target)
+            case .lifecycle(let change): ids.insert(change.target)
+            }
+        }
+        guard ids.count > 1 else { return }
+        absent = ids
+        try await connection.eachRow(
+            """
+            SELECT n.id, n.pk, n.node_type, coalesce(r.lifecycle, x.lifecycle, 'active') FROM node n
+            LEFT JOIN run r ON n.node_type = 'run' AND r.node_pk = n.pk
+            LEFT JOIN experiment x ON n.node_type = 'experiment' AND x.node_pk = n.pk
+            WHERE n.id = ANY(?)
+            """, [ids.map(\.hex)], logger: logger
+        ) { row in
+            let id = PostgresStore.id(row[0])
+            nodes[id] = Node(
+                pk: row[1], type: NodeType(rawValue: row[2]) ?? .entity,
+                active: (row[3] as String) == LifecycleStage.active.rawValue)
+            absent.remove(id)
+        }
+    }
+
     private mutating func lookup(_ id: ProvID) async throws -> Node? {
         if let known = nodes[id] { return known }
+        if absent.contains(id) { return nil }
         guard
             let row = try await row(
                 """
@@ -219,6 +286,7 @@ struct PostgresIngestSession {
             }
             return (existing.pk, false)
         }
+        absent.remove(id)
         if let inserted = try await row(
             "INSERT INTO node (id, node_type) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING pk",
             [id.hex, type.rawValue])
@@ -419,6 +487,27 @@ struct PostgresIngestSession {
     }
 
     private mutating func apply(_ record: EntityRecord) async throws {
+        let arguments: [any SQLBindable] = [
+            record.id.hex, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
+            record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
+        ]
+        if try await lookup(record.id) == nil {
+            // A new entity: its node and its row in one statement.
+            absent.remove(record.id)
+            if let inserted = try await row(
+                """
+                WITH created AS (
+                    INSERT INTO node (id, node_type) VALUES (?1, 'entity') ON CONFLICT (id) DO NOTHING RETURNING pk)
+                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
+                SELECT pk, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM created
+                RETURNING node_pk
+                """, arguments)
+            {
+                nodes[record.id] = Node(pk: inserted[0], type: .entity, active: true)
+                summary.entities += 1
+                return
+            }
+        }
         let (pk, isNew) = try await defineNode(record.id, type: .entity)
         try await execute(
             """
@@ -452,22 +541,48 @@ struct PostgresIngestSession {
     private mutating func apply(_ record: RelationRecord) async throws {
         let subject = try await require(record.subject, record.kind.subjectTypes, field: "subject")
         let object = try await require(record.object, record.kind.objectTypes, field: "object")
-        let time = record.time?.microsecondsSinceEpoch
-        let attributes = Self.json(record.attributes)
-        if try await row(
+        // Written with the batch's other relations at the end (nothing in a batch reads relations back).
+        pendingRelations.kinds.append(record.kind.rawValue)
+        pendingRelations.subjects.append(subject.pk)
+        pendingRelations.objects.append(object.pk)
+        pendingRelations.times.append(record.time?.microsecondsSinceEpoch ?? .min)
+        pendingRelations.attributes.append(Self.json(record.attributes) ?? "")
+    }
+
+    /// Inserts the batch's relations in one statement; a relation already held (or repeated in the batch) keeps
+    /// its first time and takes newer attributes, in batch order, and is not counted as new.
+    private mutating func writeRelations() async throws {
+        guard !pendingRelations.isEmpty else { return }
+        let relations = pendingRelations
+        pendingRelations = PendingRelations()
+        let inserted = try await rows(
             """
-            INSERT INTO relation (kind, subject_pk, object_pk, time, attributes) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (subject_pk, object_pk, kind) DO NOTHING RETURNING 1
-            """, [record.kind.rawValue, subject.pk, object.pk, time, attributes]) != nil
-        {
-            summary.relations += 1
-            return
+            INSERT INTO relation (kind, subject_pk, object_pk, time, attributes)
+            SELECT k, s, o, NULLIF(t, ?6), NULLIF(a, '') FROM unnest(?1, ?2, ?3, ?4, ?5) WITH ORDINALITY AS u(k, s, o, t, a, i)
+            ORDER BY i
+            ON CONFLICT (subject_pk, object_pk, kind) DO NOTHING
+            RETURNING kind, subject_pk, object_pk
+            """,
+            [relations.kinds, relations.subjects, relations.objects, relations.times, relations.attributes, Int64.min])
+        summary.relations += inserted.count
+        struct Key: Hashable {
+            var kind: String
+            var subject: Int64
+            var object: Int64
         }
-        try await execute(
-            """
-            UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
-            WHERE subject_pk = ? AND object_pk = ? AND kind = ?
-            """, [time, attributes, subject.pk, object.pk, record.kind.rawValue])
+        var fresh = Set(inserted.map { Key(kind: $0[0], subject: $0[1], object: $0[2]) })
+        for index in relations.kinds.indices {
+            let key = Key(kind: relations.kinds[index], subject: relations.subjects[index], object: relations.objects[index])
+            if fresh.remove(key) != nil { continue }  // the first occurrence is the inserted row
+            let time: Int64? = relations.times[index] == .min ? nil : relations.times[index]
+            let attributes: String? = relations.attributes[index].isEmpty ? nil : relations.attributes[index]
+            guard time != nil || attributes != nil else { continue }  // nothing to change
+            try await execute(
+                """
+                UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
+                WHERE subject_pk = ? AND object_pk = ? AND kind = ?
+                """, [time, attributes, key.subject, key.object, key.kind])
+        }
     }
 
     private mutating func apply(_ record: ParameterRecord) async throws {
@@ -643,6 +758,7 @@ struct PostgresIngestSession {
     /// Writes the batch's pending points in one statement, then folds the changes into each series' summary
     /// (series in key order, so that concurrent batches lock them in the same order).
     mutating func finish() async throws {
+        try await writeRelations()
         if !pending.isEmpty {
             let inserted = try await rows(
                 """
