@@ -98,8 +98,7 @@ struct PostgresIngestSession {
         var key: String
     }
 
-    /// Column arrays for `unnest`; a missing time is `Int64.min` and a missing epoch or value NaN (array
-    /// parameters carry no NULLs here), turned back into NULL by the statement.
+    /// Column arrays for `unnest` (array parameters carry no NULLs here: see the fields).
     private struct PendingRelations {
         var kinds: [String] = []
         var subjects: [Int64] = []
@@ -111,6 +110,8 @@ struct PostgresIngestSession {
         var isEmpty: Bool { kinds.isEmpty }
     }
 
+    /// Column arrays for `unnest`; a missing time is `Int64.min` and a missing epoch or value NaN, turned back into
+    /// NULL by the statement.
     private struct PendingPoints {
         var series: [Int64] = []
         var steps: [Int64] = []
@@ -120,30 +121,7 @@ struct PostgresIngestSession {
         var isEmpty: Bool { series.isEmpty }
     }
 
-    /// The changes a batch makes to one series' summary.
-    private struct SeriesDelta {
-        var count = 0
-        var lastStep: Int64 = .min
-        var lastTime: Int64 = .min
-        var lastValue: Double = .nan
-        var minimum: Double?
-        var maximum: Double?
-
-        mutating func add(value: Double, step: Int64, time: Int64?) {
-            count += 1
-            let time = time ?? .min
-            if step > lastStep || (step == lastStep && time >= lastTime) {
-                lastStep = step
-                lastTime = time
-                lastValue = value
-            }
-            if !value.isNaN {
-                minimum = Swift.min(minimum ?? value, value)
-                maximum = Swift.max(maximum ?? value, value)
-            }
-        }
-    }
-    private var seriesDeltas: [Int64: SeriesDelta] = [:]
+    private var seriesDeltas: [Int64: MetricSeriesDelta] = [:]
 
     init(connection: PostgresConnection, classifier: KeyClassifier, logger: Logger) {
         self.connection = connection
@@ -696,7 +674,7 @@ struct PostgresIngestSession {
         }
         if inserted || modelPointInserted { try requireActive(run, point.run, field: "run") }
         guard inserted else { return }
-        seriesDeltas[seriesPK, default: SeriesDelta()].add(value: point.value, step: point.step, time: time)
+        seriesDeltas[seriesPK, default: MetricSeriesDelta()].add(value: point.value, step: point.step, time: time)
         summary.metricPoints += 1
     }
 
@@ -771,7 +749,7 @@ struct PostgresIngestSession {
                 [pending.series, pending.steps, pending.times, pending.epochs, pending.values, Int64.min])
             for row in inserted {
                 let value: Double? = row[3]
-                seriesDeltas[row[0], default: SeriesDelta()].add(value: value ?? .nan, step: row[1], time: row[2])
+                seriesDeltas[row[0], default: MetricSeriesDelta()].add(value: value ?? .nan, step: row[1], time: row[2])
             }
             summary.metricPoints += inserted.count
             pending = PendingPoints()

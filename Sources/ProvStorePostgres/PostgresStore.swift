@@ -79,6 +79,19 @@ public final class PostgresStore: ProvenanceStore, Sendable {
             }
             clientConfiguration.options.additionalStartupParameters.append(("search_path", schema))
         }
+        // One plain connection first: a wrong URL (no server, refused login, missing database) fails now with the
+        // server's reason, where the pool would retry for a minute before giving up.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: target.connectionConfiguration(
+                    startupParameters: clientConfiguration.options.additionalStartupParameters),
+                id: 0, logger: logger)
+            try? await probe.close()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open the store at \(target.redacted): \(Self.safeMessage(error))")
+        }
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         let store = PostgresStore(
             client: client, location: target.redacted, configuration: configuration, logger: logger)
@@ -193,6 +206,9 @@ public final class PostgresStore: ProvenanceStore, Sendable {
             }
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection:
+                if let underlying = error.underlying {
+                    return "cannot connect to the PostgreSQL server (\(underlying))"
+                }
                 return "cannot connect to the PostgreSQL server"
             case .sslUnsupported:
                 return "the server does not support TLS (sslmode=require was asked for)"
@@ -260,26 +276,6 @@ public final class PostgresStore: ProvenanceStore, Sendable {
             }
             try await connection.execute("SELECT pg_advisory_unlock(?)", [PostgresSchema.migrationLock], logger: logger)
         }
-    }
-}
-
-/// Classifies keys with the taxonomy, remembering each key's result.
-final class KeyClassifier: Sendable {
-    let taxonomy: Taxonomy
-    private let cache = Mutex<[String: String?]>([:])
-
-    init(taxonomy: Taxonomy) {
-        self.taxonomy = taxonomy
-    }
-
-    /// The term id for `key`, or `nil` when no term fits.
-    func term(for key: String) -> String? {
-        if let cached = cache.withLock({ $0[key] }) {
-            return cached
-        }
-        let term = taxonomy.classify(key)?.term.id
-        cache.withLock { $0[key] = term }
-        return term
     }
 }
 #endif

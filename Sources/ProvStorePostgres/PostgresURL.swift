@@ -135,6 +135,33 @@ public struct PostgresURL: Sendable, Equatable {
             host: host, port: port, username: user, password: password, database: database, tls: mode)
     }
 
+    /// The configuration of a single connection for this URL (a quick first connection that reports a wrong URL at
+    /// once, where the pool would keep retrying).
+    func connectionConfiguration(startupParameters: [(String, String)]) throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if isUnixSocket {
+            _ = try clientConfiguration()  // refuses TLS modes a socket cannot have
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        } else {
+            let mode: PostgresConnection.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .allow, .prefer: mode = .prefer(try NIOSSLContext(configuration: tlsConfiguration(verification: .none)))
+            case .require: mode = .require(try NIOSSLContext(configuration: tlsConfiguration(verification: .none)))
+            case .verifyCA:
+                mode = .require(
+                    try NIOSSLContext(configuration: tlsConfiguration(verification: .noHostnameVerification)))
+            case .verifyFull:
+                mode = .require(try NIOSSLContext(configuration: tlsConfiguration(verification: .fullVerification)))
+            }
+            configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: user, password: password, database: database, tls: mode)
+        }
+        configuration.options.additionalStartupParameters = startupParameters
+        return configuration
+    }
+
     private func tlsConfiguration(verification: CertificateVerification) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = verification
