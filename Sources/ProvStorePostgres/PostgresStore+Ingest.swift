@@ -82,6 +82,9 @@ struct PostgresIngestSession {
     private var absent = Set<ProvID>()
     /// Relations, written with the batch's other relations in one statement at the end.
     private var pendingRelations = PendingRelations()
+    /// New entities (ids not in the store), written together when something needs their keys or the batch ends.
+    private var pendingEntities: [EntityRecord] = []
+    private var pendingEntityIDs = Set<ProvID>()
     private var series: [SeriesKey: Int64] = [:]
     /// Points of active runs, written in one statement at the end of the batch.
     private var pending = PendingPoints()
@@ -101,8 +104,9 @@ struct PostgresIngestSession {
     /// Column arrays for `unnest` (array parameters carry no NULLs here: see the fields).
     private struct PendingRelations {
         var kinds: [String] = []
-        var subjects: [Int64] = []
-        var objects: [Int64] = []
+        /// Node ids; their keys are looked up when the relations are written (after pending entities are).
+        var subjects: [ProvID] = []
+        var objects: [ProvID] = []
         /// Microseconds since the epoch, `Int64.min` for none.
         var times: [Int64] = []
         /// JSON text, "" for none.
@@ -214,6 +218,7 @@ struct PostgresIngestSession {
     }
 
     private mutating func lookup(_ id: ProvID) async throws -> Node? {
+        if pendingEntityIDs.contains(id) { try await writeEntities() }
         if let known = nodes[id] { return known }
         if absent.contains(id) { return nil }
         guard
@@ -465,27 +470,64 @@ struct PostgresIngestSession {
     }
 
     private mutating func apply(_ record: EntityRecord) async throws {
-        let arguments: [any SQLBindable] = [
-            record.id.hex, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
-            record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
-        ]
         if try await lookup(record.id) == nil {
-            // A new entity: its node and its row in one statement.
+            // A new entity: written with the batch's other new entities, in one statement.
             absent.remove(record.id)
-            if let inserted = try await row(
-                """
-                WITH created AS (
-                    INSERT INTO node (id, node_type) VALUES (?1, 'entity') ON CONFLICT (id) DO NOTHING RETURNING pk)
-                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
-                SELECT pk, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM created
-                RETURNING node_pk
-                """, arguments)
-            {
-                nodes[record.id] = Node(pk: inserted[0], type: .entity, active: true)
-                summary.entities += 1
-                return
-            }
+            pendingEntities.append(record)
+            pendingEntityIDs.insert(record.id)
+            return
         }
+        try await upsertEntity(record)
+    }
+
+    /// Writes the pending new entities (nodes and rows) in one statement. One that another writer created meanwhile
+    /// is updated as an existing entity instead.
+    private mutating func writeEntities() async throws {
+        guard !pendingEntities.isEmpty else { return }
+        let records = pendingEntities
+        pendingEntities = []
+        pendingEntityIDs = []
+        // The rows travel as one JSON array (a bound value); numbers as strings, so that no digit is lost.
+        let input = JSONValue.array(
+            records.enumerated().map { index, record in
+                var fields: [String: JSONValue] = [
+                    "i": .string(String(index)), "id": .string(record.id.hex), "kind": .string(record.kind.rawValue),
+                ]
+                if let name = record.name { fields["name"] = .string(name) }
+                if let location = record.location { fields["location"] = .string(location) }
+                if let digest = record.digest { fields["digest"] = .string(digest) }
+                if let size = record.sizeBytes { fields["size_bytes"] = .string(String(size)) }
+                if let created = record.createdAt { fields["created_at"] = .string(String(created.microsecondsSinceEpoch)) }
+                if let attributes = Self.json(record.attributes) { fields["attributes"] = .string(attributes) }
+                return .object(fields)
+            }
+        ).jsonText
+        let created = try await rows(
+            """
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(i bigint, id text, kind text, name text, location text,
+                    digest text, size_bytes bigint, created_at bigint, attributes text)),
+            created AS (
+                INSERT INTO node (id, node_type) SELECT id, 'entity' FROM input ORDER BY i
+                ON CONFLICT (id) DO NOTHING RETURNING pk, id),
+            stored AS (
+                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
+                SELECT c.pk, x.kind, x.name, x.location, x.digest, x.size_bytes, x.created_at, x.attributes
+                FROM created c JOIN input x ON x.id = c.id
+                RETURNING node_pk)
+            SELECT c.id, c.pk FROM created c
+            """, [input])
+        for row in created {
+            nodes[PostgresStore.id(row[0])] = Node(pk: row[1], type: .entity, active: true)
+        }
+        summary.entities += created.count
+        for record in records where nodes[record.id] == nil {
+            try await upsertEntity(record)  // created by another writer since the batch began
+        }
+    }
+
+    /// Defines an entity one at a time: creates it, or updates the one held.
+    private mutating func upsertEntity(_ record: EntityRecord) async throws {
         let (pk, isNew) = try await defineNode(record.id, type: .entity)
         try await execute(
             """
@@ -517,12 +559,20 @@ struct PostgresIngestSession {
     }
 
     private mutating func apply(_ record: RelationRecord) async throws {
-        let subject = try await require(record.subject, record.kind.subjectTypes, field: "subject")
-        let object = try await require(record.object, record.kind.objectTypes, field: "object")
+        // An endpoint that is a new entity of this batch is valid without its key yet.
+        func pendingEntity(_ id: ProvID, _ types: Set<NodeType>) -> Bool {
+            types.contains(.entity) && pendingEntityIDs.contains(id)
+        }
+        if !pendingEntity(record.subject, record.kind.subjectTypes) {
+            _ = try await require(record.subject, record.kind.subjectTypes, field: "subject")
+        }
+        if !pendingEntity(record.object, record.kind.objectTypes) {
+            _ = try await require(record.object, record.kind.objectTypes, field: "object")
+        }
         // Written with the batch's other relations at the end (nothing in a batch reads relations back).
         pendingRelations.kinds.append(record.kind.rawValue)
-        pendingRelations.subjects.append(subject.pk)
-        pendingRelations.objects.append(object.pk)
+        pendingRelations.subjects.append(record.subject)
+        pendingRelations.objects.append(record.object)
         pendingRelations.times.append(record.time?.microsecondsSinceEpoch ?? .min)
         pendingRelations.attributes.append(Self.json(record.attributes) ?? "")
     }
@@ -531,8 +581,20 @@ struct PostgresIngestSession {
     /// its first time and takes newer attributes, in batch order, and is not counted as new.
     private mutating func writeRelations() async throws {
         guard !pendingRelations.isEmpty else { return }
-        let relations = pendingRelations
+        try await writeEntities()
+        let pending = pendingRelations
         pendingRelations = PendingRelations()
+        var relations = (
+            kinds: pending.kinds, subjects: [Int64](), objects: [Int64](), times: pending.times,
+            attributes: pending.attributes
+        )
+        for (subject, object) in zip(pending.subjects, pending.objects) {
+            guard let subjectNode = try await lookup(subject), let objectNode = try await lookup(object) else {
+                throw StoreError(.backend, "a relation's node could not be read back")
+            }
+            relations.subjects.append(subjectNode.pk)
+            relations.objects.append(objectNode.pk)
+        }
         let inserted = try await rows(
             """
             INSERT INTO relation (kind, subject_pk, object_pk, time, attributes)
@@ -736,6 +798,7 @@ struct PostgresIngestSession {
     /// Writes the batch's pending points in one statement, then folds the changes into each series' summary
     /// (series in key order, so that concurrent batches lock them in the same order).
     mutating func finish() async throws {
+        try await writeEntities()
         try await writeRelations()
         if !pending.isEmpty {
             let inserted = try await rows(
