@@ -5,7 +5,7 @@ import ProvStore
 import ProvStoreSQLite
 
 #if Postgres
-import ProvStorePostgres
+    import ProvStorePostgres
 #endif
 
 /// Options every command that touches the store shares.
@@ -50,9 +50,9 @@ enum StoreFactory {
     /// Whether this build of provkit has the PostgreSQL back-end (package trait `Postgres`).
     static var hasPostgres: Bool {
         #if Postgres
-        true
+            true
         #else
-        false
+            false
         #endif
     }
 
@@ -99,16 +99,18 @@ enum StoreFactory {
     /// Opens the store at `location`.
     /// - Parameter durableCommits: whether a write is on disk when it returns (SQLite `synchronous = FULL`) or
     ///   only safe from a crash of the process (`NORMAL`). PostgreSQL commits follow the server's settings.
-    static func open(_ location: String, durableCommits: Bool = true, logger: Logger) async throws
+    static func open(
+        _ location: String, durableCommits: Bool = true, logger: Logger
+    ) async throws
         -> any ProvenanceStore
     {
         if isPostgres(location) {
             #if Postgres
-            return try await PostgresStore.open(location, logger: logger)
+                return try await PostgresStore.open(location, logger: logger)
             #else
-            throw CLIError(
-                "this build of provkit has no PostgreSQL support (it was built with --disable-default-traits); "
-                    + "rebuild with the default traits (swift build) or use a folder or sqlite:PATH")
+                throw CLIError(
+                    "this build of provkit has no PostgreSQL support (it was built with --disable-default-traits); "
+                        + "rebuild with the default traits (swift build) or use a folder or sqlite:PATH")
             #endif
         }
         var configuration = SQLiteStore.Configuration()

@@ -22,7 +22,9 @@ struct MigrateCommand: AsyncParsableCommand {
               provkit migrate --from postgres://prov@db/prov --to ./copy/
             """)
 
-    @Option(help: ArgumentHelp("The store to copy: a folder, a .sqlite file, sqlite:PATH or postgres://…", valueName: "store"))
+    @Option(
+        help: ArgumentHelp(
+            "The store to copy: a folder, a .sqlite file, sqlite:PATH or postgres://…", valueName: "store"))
     var from: String
 
     @Option(help: ArgumentHelp("The empty store to copy into (same forms as --from).", valueName: "store"))
