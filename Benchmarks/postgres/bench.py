@@ -10,6 +10,7 @@ import os
 import pathlib
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per phase")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--json", help="write the results here too")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (SQLite store, server logs)")
     args = parser.parse_args()
     folder = pathlib.Path(tempfile.mkdtemp(prefix="provkit-load-"))
     results = [phase("postgres, 2 servers", args.provkit, args.postgres_url, 2, args, folder / "postgres")]
@@ -141,7 +143,9 @@ def main():
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     if not all(r.get("exact", True) for r in results):
-        raise SystemExit("counts do not match what was sent")
+        raise SystemExit(f"counts do not match what was sent (stores and logs kept in {folder})")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
