@@ -17,6 +17,13 @@ let package = Package(
         .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvAnalysis", targets: ["ProvAnalysis"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
+        .library(name: "ProvStorePostgres", targets: ["ProvStorePostgres"]),
+    ],
+    traits: [
+        // PostgreSQL support (postgres-nio, NIOSSL, swift-crypto): `swift build --disable-default-traits` leaves the
+        // whole stack out of `provkit`, which then refuses postgres:// stores with a message saying so.
+        .trait(name: "Postgres", description: "The PostgreSQL store back-end (postgres-nio)."),
+        .default(enabledTraits: ["Postgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -27,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -42,6 +50,14 @@ let package = Package(
             dependencies: [
                 "ProvStore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The shared back-end: PostgreSQL through postgres-nio (trait `Postgres`; without it the module is empty).
+        .target(
+            name: "ProvStorePostgres",
+            dependencies: [
+                "ProvStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
             ]
         ),
         // Query-side logic over any store: lineage graphs and their renderings, run filters.
@@ -80,6 +96,7 @@ let package = Package(
             dependencies: [
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
                 "ProvServer", "ProvAnalysis",
+                .target(name: "ProvStorePostgres", condition: .when(traits: ["Postgres"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -103,6 +120,10 @@ let package = Package(
                 "ProvStoreSQLite", "ProvTesting", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "ProvStorePostgresTests",
+            dependencies: ["ProvStorePostgres", "ProvTesting", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),

@@ -28,6 +28,25 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements-test.txt "$venv/.require
     cp requirements-test.txt "$venv/.requirements"
 fi
 
+# A throwaway PostgreSQL cluster (initdb into a temporary folder, a Unix socket there, no TCP) for the PostgreSQL
+# store's tests: the Swift conformance suite and the MLflow client tests run against it too. Stopped on exit.
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/provkit-pg.XXXXXX")
+stop_postgres() {
+    "$root/scripts/postgres-cluster.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+log "starting a throwaway PostgreSQL cluster in $pg_dir"
+if url=$(PROVKIT_PG_FSYNC=off scripts/postgres-cluster.sh start "$pg_dir"); then
+    export PROVKIT_TEST_POSTGRES_URL=$url
+    echo "PROVKIT_TEST_POSTGRES_URL=$url"
+elif [ "${CI:-}" = true ]; then
+    echo "cannot start PostgreSQL, which CI requires for the PostgreSQL store's tests" >&2
+    exit 1
+else
+    echo "warning: no PostgreSQL cluster; the PostgreSQL store's tests will skip" >&2
+fi
+
 log "swift build"
 swift build --build-tests
 

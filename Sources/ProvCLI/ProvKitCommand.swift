@@ -10,7 +10,8 @@ struct ProvKitCommand: AsyncParsableCommand {
         abstract: "Record, store, query and explain the provenance of AI workflows.",
         discussion: """
             Everything is kept in an embedded store: ./.provkit/ in the working directory unless --store or \
-            PROVKIT_STORE names another (a folder, a .sqlite file, or sqlite:PATH).
+            PROVKIT_STORE names another (a folder, a .sqlite file, sqlite:PATH, or a postgres:// URL for a \
+            PostgreSQL database shared by several servers; see docs/postgres.md).
 
             Start with `provkit demo`, then look around with `provkit runs`, `provkit show ID` and \
             `provkit lineage ID`.
@@ -19,7 +20,7 @@ struct ProvKitCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RunCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self,
             RunsCommand.self, ShowCommand.self, LineageCommand.self, ExportCommand.self, TaxonomyCommand.self,
-            StatsCommand.self, ServeCommand.self, AnalyzeCommand.self,
+            StatsCommand.self, ServeCommand.self, AnalyzeCommand.self, MigrateCommand.self,
         ]
     )
 }

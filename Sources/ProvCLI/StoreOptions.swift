@@ -4,13 +4,21 @@ import Logging
 import ProvStore
 import ProvStoreSQLite
 
+#if Postgres
+    import ProvStorePostgres
+#endif
+
 /// Options every command that touches the store shares.
 struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where the store lives: a folder, a .sqlite file or sqlite:PATH (env PROVKIT_STORE).",
-            discussion: "Default: ./.provkit/ in the working directory.", valueName: "store"))
+            "Where the store lives: a folder, a .sqlite file, sqlite:PATH or postgres://… (env PROVKIT_STORE).",
+            discussion: """
+                Default: ./.provkit/ in the working directory. A PostgreSQL store is a URL such as \
+                postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require or \
+                postgres://USER@/DATABASE?host=/var/run/postgresql (docs/postgres.md).
+                """, valueName: "store"))
     var store: String?
 
     @Flag(name: .shortAndLong, help: "Log what the store does to standard error.")
@@ -26,19 +34,33 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store this command works on.
-    func open() throws -> any ProvenanceStore {
+    func open() async throws -> any ProvenanceStore {
         LoggingBootstrap.once(verbose: verbose)
-        return try StoreFactory.open(location, logger: Logger(label: "provkit.store"))
+        return try await StoreFactory.open(location, logger: Logger(label: "provkit.store"))
     }
 }
 
 /// Turns a store location into an open store. The one place that picks a concrete back-end.
 enum StoreFactory {
+    /// Whether a location names a PostgreSQL database (`postgres://` or `postgresql://`).
+    static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Whether this build of provkit has the PostgreSQL back-end (package trait `Postgres`).
+    static var hasPostgres: Bool {
+        #if Postgres
+            true
+        #else
+            false
+        #endif
+    }
+
     /// The SQLite file a location means: `sqlite:PATH` or a `.sqlite`/`.db` path is the file itself; anything else
     /// is a folder that holds `provkit.sqlite`.
     static func sqlitePath(for location: String) throws -> String {
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw CLIError("PostgreSQL stores are not available in this build yet; use a folder or sqlite:PATH")
+        if isPostgres(location) {
+            throw CLIError("\(redacted(location)) is a PostgreSQL store, not a SQLite file")
         }
         var path = location
         if path.hasPrefix("sqlite:") {
@@ -57,10 +79,40 @@ enum StoreFactory {
         return (path as NSString).appendingPathComponent("provkit.sqlite")
     }
 
+    /// Where artifacts go by default: beside a SQLite store's file; `./.provkit/artifacts` for a PostgreSQL store
+    /// (servers that share one database need `--artifacts-root` on a folder they all reach).
+    static func defaultArtifactsRoot(for location: String) throws -> URL {
+        if isPostgres(location) {
+            return URL(fileURLWithPath: ".provkit/artifacts", isDirectory: true).standardizedFileURL
+        }
+        return URL(fileURLWithPath: try sqlitePath(for: location)).deletingLastPathComponent()
+            .appendingPathComponent("artifacts")
+    }
+
+    /// The location as it may be printed: a URL loses its password.
+    static func redacted(_ location: String) -> String {
+        guard isPostgres(location), var components = URLComponents(string: location) else { return location }
+        if components.password != nil { components.password = "****" }
+        return components.string ?? "postgres://…"
+    }
+
     /// Opens the store at `location`.
     /// - Parameter durableCommits: whether a write is on disk when it returns (SQLite `synchronous = FULL`) or
-    ///   only safe from a crash of the process (`NORMAL`).
-    static func open(_ location: String, durableCommits: Bool = true, logger: Logger) throws -> any ProvenanceStore {
+    ///   only safe from a crash of the process (`NORMAL`). PostgreSQL commits follow the server's settings.
+    static func open(
+        _ location: String, durableCommits: Bool = true, logger: Logger
+    ) async throws
+        -> any ProvenanceStore
+    {
+        if isPostgres(location) {
+            #if Postgres
+                return try await PostgresStore.open(location, logger: logger)
+            #else
+                throw CLIError(
+                    "this build of provkit has no PostgreSQL support (it was built with --disable-default-traits); "
+                        + "rebuild with the default traits (swift build) or use a folder or sqlite:PATH")
+            #endif
+        }
         var configuration = SQLiteStore.Configuration()
         configuration.durableCommits = durableCommits
         return try SQLiteStore(path: sqlitePath(for: location), configuration: configuration, logger: logger)

@@ -20,6 +20,7 @@ import Synchronization
 public final class GroupCommitWriter: Service, Sendable {
     private struct Pending {
         let events: [ProvEvent]
+        let key: String?
         let continuation: CheckedContinuation<IngestSummary, any Error>
     }
 
@@ -46,14 +47,16 @@ public final class GroupCommitWriter: Service, Sendable {
     }
 
     /// Stores `events` all or nothing and returns once they are durable.
+    /// - Parameter key: the client's idempotency key for the batch: a batch with a key already stored is not
+    ///   applied again (``ProvenanceStore/ingest(keyedBatches:)``).
     /// - Throws: ``IngestError`` when the batch was refused, ``StoreError`` when the store failed, or
     ///   ``StoreError`` `.backend` when the server is shutting down.
-    public func submit(_ events: [ProvEvent]) async throws -> IngestSummary {
+    public func submit(_ events: [ProvEvent], key: String? = nil) async throws -> IngestSummary {
         guard !events.isEmpty else { return IngestSummary() }
         return try await withCheckedThrowingContinuation { continuation in
             let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 guard !state.closed else { return (false, nil) }
-                state.queue.append(Pending(events: events, continuation: continuation))
+                state.queue.append(Pending(events: events, key: key, continuation: continuation))
                 let waiter = state.waiter
                 state.waiter = nil
                 return (true, waiter)
@@ -118,7 +121,12 @@ public final class GroupCommitWriter: Service, Sendable {
 
     private func write(_ group: [Pending]) async {
         do {
-            let results = try await store.ingest(batches: group.map(\.events))
+            let results =
+                if group.contains(where: { $0.key != nil }) {
+                    try await store.ingest(keyedBatches: group.map { KeyedBatch(events: $0.events, key: $0.key) })
+                } else {
+                    try await store.ingest(batches: group.map(\.events))
+                }
             for (pending, result) in zip(group, results) {
                 pending.continuation.resume(with: result.mapError { $0 as any Error })
             }

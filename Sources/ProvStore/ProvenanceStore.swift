@@ -58,6 +58,16 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// - Throws: ``StoreError`` `.notFound` when the scope's root does not exist.
     func records(for scope: RecordScope, includePoints: Bool) async throws -> ProvenanceRecords
 
+    /// The full records of the whole store (for `provkit migrate`): every node, relation, parameter, tag, metric
+    /// series (with every point when `includePoints`), telemetry sample and architecture.
+    func allRecords(includePoints: Bool) async throws -> ProvenanceRecords
+
+    /// Gives a stored experiment the MLflow number, artifact location and last-update time it has in another store
+    /// (for `provkit migrate`, which copies experiments and then their bookkeeping).
+    /// - Throws: ``StoreError`` `.notFound` for an unknown experiment, `.invalidQuery` when another experiment has
+    ///   the number.
+    func restoreBookkeeping(of experiment: TrackedExperiment) async throws
+
     // MARK: Tracking (the MLflow-compatible view; see `TrackedExperiment` for what is kept beside the events)
 
     /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on
@@ -65,6 +75,12 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// - Returns: for each batch, in order, what it stored or why it was refused.
     /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
     func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
+
+    /// Like ``ingest(batches:)``, where a batch may carry a key (the client's idempotency key, such as the native
+    /// API's `Idempotency-Key` header): a batch whose key the store already holds from a stored batch is not applied
+    /// again (its result counts only its events), so that a batch retried after a lost reply, through any server on
+    /// the same store, is stored exactly once. A refused batch's key is not kept.
+    func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>]
 
     /// Creates an experiment with its tags in one transaction and gives it the next number.
     /// - Parameter artifactLocation: where its artifacts go; `nil` for `mlflow-artifacts:/<number>`.
@@ -103,5 +119,27 @@ public protocol ProvenanceStore: ProvenanceEventSink {
 extension ProvenanceStore {
     public func ingest(_ events: [ProvEvent]) async throws {
         try await ingestCounting(events)
+    }
+
+    /// Ignores the keys: for back-ends where re-sent events are harmless by their content alone.
+    public func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
+        try await ingest(batches: keyedBatches.map(\.events))
+    }
+}
+
+/// A batch of events with the key that identifies it across retries (see
+/// ``ProvenanceStore/ingest(keyedBatches:)``).
+public struct KeyedBatch: Sendable {
+    /// The events, stored all or nothing.
+    public var events: [ProvEvent]
+    /// The client's key for the batch (at most ``maximumKeyLength`` characters); `nil` for none.
+    public var key: String?
+
+    /// The longest key kept.
+    public static let maximumKeyLength = 200
+
+    public init(events: [ProvEvent], key: String? = nil) {
+        self.events = events
+        self.key = key
     }
 }

@@ -29,15 +29,35 @@ extension SQLiteStore {
     /// Ingests independent batches in one transaction, each inside its own savepoint: a refused batch is rolled
     /// back alone, the others commit together (one disk sync for all of them).
     public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
+        try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
+    }
+
+    /// As ``ingest(batches:)``; a batch whose key is already stored is skipped (its result counts only its events),
+    /// and a refused batch's key is not kept.
+    public func ingest(keyedBatches batches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
         guard !batches.isEmpty else { return [] }
         let classifier = self.classifier
         do {
             let results = try await writer.write { db -> [Result<IngestSummary, IngestError>] in
                 var results: [Result<IngestSummary, IngestError>] = []
                 results.reserveCapacity(batches.count)
-                for events in batches {
+                for batch in batches {
+                    let events = batch.events
                     var outcome: Result<IngestSummary, IngestError> = .success(IngestSummary())
                     try db.inSavepoint {
+                        if let key = batch.key {
+                            try db.execute(
+                                sql: """
+                                    INSERT OR IGNORE INTO ingested_batch (key, events, stored_at)
+                                    VALUES (?, ?, \(IngestSession.nowSQL))
+                                    """, arguments: [key, events.count])
+                            if db.changesCount == 0 {
+                                var summary = IngestSummary()
+                                summary.events = events.count
+                                outcome = .success(summary)
+                                return .commit
+                            }
+                        }
                         do {
                             outcome = .success(try IngestSession.apply(events, db: db, classifier: classifier))
                             return .commit
@@ -76,36 +96,11 @@ struct IngestSession {
         var active: Bool
     }
     private var series: [SeriesKey: Int64] = [:]
-    private var seriesDeltas: [Int64: SeriesDelta] = [:]
+    private var seriesDeltas: [Int64: MetricSeriesDelta] = [:]
 
     private struct SeriesKey: Hashable {
         var run: Int64
         var key: String
-    }
-
-    /// The changes a batch makes to one series' summary.
-    private struct SeriesDelta {
-        var count = 0
-        var lastStep: Int64 = .min
-        var lastTime: Int64 = .min
-        var lastValue: Double = .nan
-        /// The extremes of the batch's non-NaN values; `nil` while there are none.
-        var minimum: Double?
-        var maximum: Double?
-
-        mutating func add(value: Double, step: Int64, time: Int64?) {
-            count += 1
-            let time = time ?? .min
-            if step > lastStep || (step == lastStep && time >= lastTime) {
-                lastStep = step
-                lastTime = time
-                lastValue = value
-            }
-            if !value.isNaN {
-                minimum = Swift.min(minimum ?? value, value)
-                maximum = Swift.max(maximum ?? value, value)
-            }
-        }
     }
 
     init(db: Database, classifier: KeyClassifier) {
@@ -519,7 +514,7 @@ struct IngestSession {
         }
         if inserted || modelPointInserted { try requireActive(run, point.run, field: "run") }
         guard inserted else { return }
-        seriesDeltas[seriesPK, default: SeriesDelta()].add(value: point.value, step: point.step, time: time)
+        seriesDeltas[seriesPK, default: MetricSeriesDelta()].add(value: point.value, step: point.step, time: time)
         summary.metricPoints += 1
     }
 

@@ -72,6 +72,37 @@ extension SQLiteStore {
         }
     }
 
+    public func allRecords(includePoints: Bool) async throws -> ProvenanceRecords {
+        try await read { db in
+            let keys = try Int64.fetchAll(db, sql: "SELECT pk FROM node")
+            return try Self.collect(db, nodeKeys: Set(keys), includePoints: includePoints)
+        }
+    }
+
+    public func restoreBookkeeping(of experiment: TrackedExperiment) async throws {
+        let location: String? =
+            experiment.artifactLocation == "mlflow-artifacts:/\(experiment.number)" ? nil : experiment.artifactLocation
+        try await write { db in
+            let taken = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM experiment x JOIN node n ON n.pk = x.node_pk WHERE x.number = ? AND n.id <> ?
+                    """, arguments: [experiment.number, experiment.id.hex]) ?? false
+            if taken {
+                throw StoreError(.invalidQuery, "another experiment already has the number \(experiment.number)")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE experiment SET number = ?, artifact_location = ?, updated_at = coalesce(?, updated_at)
+                    WHERE node_pk = (SELECT pk FROM node WHERE id = ?)
+                    """,
+                arguments: [
+                    experiment.number, location, experiment.updatedAt?.microsecondsSinceEpoch, experiment.id.hex,
+                ])
+            if db.changesCount == 0 { throw StoreError(.notFound, "no experiment with id \(experiment.id.hex)") }
+        }
+    }
+
     static func jsonArray(_ values: some Collection<Int64>) -> String {
         "[" + values.map(String.init).joined(separator: ",") + "]"
     }

@@ -3,7 +3,6 @@ import GRDB
 public import Logging
 public import ProvModel
 public import ProvStore
-import Synchronization
 
 /// The embedded default store: one SQLite database (WAL mode, foreign keys on), opened through GRDB.
 ///
@@ -142,25 +141,5 @@ public struct SQLiteStore: ProvenanceStore {
         } catch {
             throw StoreError(.backend, "the store could not be read: \(Self.safeMessage(error))")
         }
-    }
-}
-
-/// Classifies keys with the taxonomy, remembering each key's result.
-final class KeyClassifier: Sendable {
-    let taxonomy: Taxonomy
-    private let cache = Mutex<[String: String?]>([:])
-
-    init(taxonomy: Taxonomy) {
-        self.taxonomy = taxonomy
-    }
-
-    /// The term id for `key`, or `nil` when no term fits.
-    func term(for key: String) -> String? {
-        if let cached = cache.withLock({ $0[key] }) {
-            return cached
-        }
-        let term = taxonomy.classify(key)?.term.id
-        cache.withLock { $0[key] = term }
-        return term
     }
 }

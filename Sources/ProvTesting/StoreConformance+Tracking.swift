@@ -8,6 +8,9 @@ import Testing
 extension StoreConformance {
     /// The checks of the tracking view, each to be run on a fresh, empty store.
     public static let trackingChecks: [StoreConformanceCheck] = [
+        StoreConformanceCheck("a keyed batch is applied once; a refused one keeps no key") {
+            try await keyedBatches($0)
+        },
         StoreConformanceCheck("tracking: experiment numbers, the default experiment and artifact locations") {
             try await experimentNumbers($0)
         },
@@ -563,5 +566,48 @@ extension StoreConformance {
         #expect(try await ids([SearchClause(.tag("k"), .equal, .string("other"))]) == [])
         #expect(try await ids([SearchClause(.metric("acc"), .greater, .number(0.2))]) == [world.model])
         #expect(try await ids([SearchClause(.metric("acc"), .greater, .number(0.5))]) == [])
+    }
+}
+
+extension StoreConformance {
+    /// ``ProvenanceStore/ingest(keyedBatches:)``: a batch retried with its key after a newer change is not applied
+    /// again, batches without a key behave as ``ProvenanceStore/ingest(batches:)``, and a refused batch's key is free.
+    static func keyedBatches(_ store: any ProvenanceStore) async throws {
+        let ids = SequentialIDGenerator()
+        let experiment = ProvID.experiment(named: "keyed")
+        let run = ids.next()
+        try await store.ingest([
+            .experiment(ExperimentRecord(id: experiment, name: "keyed")),
+            .runStart(RunStart(id: run, experiment: experiment, startedAt: ProvFixtures.time(0))),
+        ])
+        let old: [ProvEvent] = [.tag(TagRecord(target: run, key: "state", value: "old"))]
+        let new: [ProvEvent] = [.tag(TagRecord(target: run, key: "state", value: "new"))]
+        let first = try await store.ingest(keyedBatches: [KeyedBatch(events: old, key: "k-old")])
+        #expect(try first.first?.get().tags == 1)
+        _ = try await store.ingest(keyedBatches: [KeyedBatch(events: new, key: "k-new")])
+        let again = try await store.ingest(keyedBatches: [
+            KeyedBatch(events: old, key: "k-old"), KeyedBatch(events: old, key: "k-old"),
+        ])
+        #expect(again.count == 2)
+        for result in again {
+            let summary = try result.get()
+            #expect(summary.events == 1)
+            #expect(summary.tags == 0)
+        }
+        let detail = try #require(try await store.runDetail(run))
+        #expect(detail.tags.first { $0.key == "state" }?.value == "new")
+        // Without a key, the old value is written again (content alone cannot tell a retry from a change).
+        _ = try await store.ingest(keyedBatches: [KeyedBatch(events: old)])
+        #expect(try await store.runDetail(run)?.tags.first { $0.key == "state" }?.value == "old")
+        // A refused batch keeps no key: the same key with a valid batch is then applied.
+        let unknown = ids.next()
+        let refused = try await store.ingest(keyedBatches: [
+            KeyedBatch(events: [.tag(TagRecord(target: unknown, key: "k", value: "v"))], key: "k-fix")
+        ])
+        #expect(throws: IngestError.self) { try refused.first?.get() }
+        let fixed = try await store.ingest(keyedBatches: [
+            KeyedBatch(events: [.tag(TagRecord(target: run, key: "k", value: "v"))], key: "k-fix")
+        ])
+        #expect(try fixed.first?.get().tags == 1)
     }
 }

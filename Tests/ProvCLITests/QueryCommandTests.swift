@@ -182,9 +182,12 @@ struct QueryCommandTests {
         )
         #expect(try viaEnvironment.run(["ingest", example]).status == 0)
         #expect(FileManager.default.fileExists(atPath: fixture.directory.path("env-store/provkit.sqlite")))
-        let postgres = try fixture.run(["stats", "--store", "postgres://localhost/provkit"], store: false)
+        // Nothing listens on port 1: a clear error at once, not a wait for the pool to give up.
+        let postgres = try fixture.run(
+            ["stats", "--store", "postgres://ada@127.0.0.1:1/provkit?sslmode=disable"], store: false)
         #expect(postgres.status == 1)
-        #expect(postgres.standardError.contains("PostgreSQL stores are not available"))
+        #expect(postgres.standardError.contains("cannot open the store at postgres://ada@127.0.0.1:1/provkit"))
+        #expect(postgres.standardError.contains("cannot connect to the PostgreSQL server"))
         let file = try fixture.write("plain.txt", "hello")
         let notAFolder = try fixture.run(["stats", "--store", file], store: false)
         #expect(notAFolder.standardError.contains("is a file, not a folder"))

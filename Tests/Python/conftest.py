@@ -36,14 +36,15 @@ def provkit(provkit_binary, tmp_path):
 class ProvKitServer:
     """A `provkit serve` process on a free loopback port, with its own store and artifact folder."""
 
-    def __init__(self, binary, folder, extra_args=(), env=None):
+    def __init__(self, binary, folder, extra_args=(), env=None, store=None):
         import re
         import select
         import time
 
         self.folder = pathlib.Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.store = self.folder / "store"
+        # A store folder of its own, or the store given (such as a postgres:// URL).
+        self.store = store or (self.folder / "store")
         self.log = open(self.folder / "server.stderr", "w")
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("PROVKIT_", "MLFLOW_"))}
         environment.update(env or {})
@@ -104,10 +105,34 @@ def start_server(provkit_binary, tmp_path):
             server.stop()
 
 
-@pytest.fixture(scope="module")
-def mlflow_server(provkit_binary, tmp_path_factory):
-    """One `provkit serve` shared by a test module (each test uses its own experiment)."""
-    server = ProvKitServer(provkit_binary, tmp_path_factory.mktemp("mlflow-server"))
+def postgres_store():
+    """A fresh, empty PostgreSQL database on the server that PROVKIT_TEST_POSTGRES_URL names (scripts/test.sh starts
+    a throwaway cluster and sets it), as a postgres:// URL. Without the variable the test skips; under CI it fails."""
+    import urllib.parse
+    import uuid
+
+    url = os.environ.get("PROVKIT_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("PROVKIT_TEST_POSTGRES_URL is not set, and CI=true requires the PostgreSQL tests")
+        pytest.skip("PostgreSQL tests need PROVKIT_TEST_POSTGRES_URL (scripts/test.sh starts a throwaway cluster)")
+    name = f"provkit_test_{uuid.uuid4().hex[:12]}"
+    created = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", f"CREATE DATABASE {name}"],
+        capture_output=True, text=True, timeout=60,
+    )
+    if created.returncode != 0:
+        pytest.fail(f"cannot create a test database with psql on {url}: {created.stderr}")
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def mlflow_server(request, provkit_binary, tmp_path_factory):
+    """One `provkit serve` shared by a test module (each test uses its own experiment), once on the embedded store
+    and once on PostgreSQL."""
+    store = postgres_store() if request.param == "postgres" else None
+    server = ProvKitServer(provkit_binary, tmp_path_factory.mktemp(f"mlflow-server-{request.param}"), store=store)
     yield server
     if server.process.poll() is None:
         server.stop()

@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let example = try Self.exampleProgram()
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         LoggingBootstrap.once(verbose: storeOptions.verbose)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

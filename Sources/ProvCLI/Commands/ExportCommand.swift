@@ -99,7 +99,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let target = try await resolve(store)
         let recordScope = try await scope(for: target, store: store)
         var records = try await store.records(for: recordScope, includePoints: false)

@@ -110,7 +110,7 @@ extension ImportCommand {
             } catch {
                 throw CLIError("\(file): \(error.description). Nothing was imported.")
             }
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let existing = Dictionary(
                 try await store.experiments().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
             let result: PROVJSONImporter.Result
@@ -208,7 +208,7 @@ struct ImportRunner {
     let experimentName: String
 
     func run(files: [(path: String, file: ImportFile)], importer: some ProvenanceImporter) async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let ids = UUIDv7Generator()
         var events: [ProvEvent] = []
         let experimentID: ProvID

@@ -26,7 +26,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let text = try Self.readText(file)
         let (events, lines) = try Self.decode(text, source: file)
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let summary: IngestSummary
         do {
             summary = try await store.ingestCounting(events)

@@ -44,7 +44,7 @@ struct LineageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let query = LineageQuery(store: store)
         var reference = node
         // A path the user types is matched as given and, failing that, as an absolute path.

@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         guard !noMLflow else {
             try await capture(into: store, mlflowEnvironment: [:]) { _ in nil }
             return
@@ -113,9 +113,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
-        let storeFile = try StoreFactory.sqlitePath(for: storeOptions.location)
-        configuration.artifactsRoot = URL(fileURLWithPath: storeFile).deletingLastPathComponent()
-            .appendingPathComponent("artifacts")
+        configuration.artifactsRoot = try StoreFactory.defaultArtifactsRoot(for: storeOptions.location)
         try? FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
         let (addresses, address) = AsyncStream<String>.makeStream()
         let logger = Logger(label: "provkit.run.server")

@@ -64,7 +64,7 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         var filter = RunFilter(
             experiments: experiment, parameters: try Self.conditions(parameters, option: "--param"),
             metrics: try Self.conditions(metrics, option: "--metric"), tags: try Self.conditions(tags, option: "--tag"),

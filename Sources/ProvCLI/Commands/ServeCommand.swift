@@ -36,7 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("artifacts-root"),
         help: ArgumentHelp(
-            "The folder for artifact files.", discussion: "Default: 'artifacts' beside the store file.",
+            "The folder for artifact files.",
+            discussion: """
+                Default: 'artifacts' beside the store file; ./.provkit/artifacts for a PostgreSQL store. Servers that \
+                share one PostgreSQL database need a folder they all reach.
+                """,
             valueName: "dir"))
     var artifactsRoot: String?
 
@@ -56,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "When a write counts as done: 'full' (on disk: survives a power cut) or 'process' (survives a crash "
-                + "of the server, not of the machine; faster).", valueName: "full|process"))
+                + "of the server, not of the machine; faster). SQLite stores only: PostgreSQL commits as its server "
+                + "is configured.", valueName: "full|process"))
     var durability = "full"
 
     func validate() throws {
@@ -72,15 +77,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingBootstrap.once(verbose: storeOptions.verbose)
         let location = storeOptions.location
-        let store = try StoreFactory.open(
+        let store = try await StoreFactory.open(
             location, durableCommits: durability == "full", logger: Logger(label: "provkit.store"))
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
-        let storeFile = try StoreFactory.sqlitePath(for: location)
-        let root =
-            artifactsRoot
-            ?? URL(fileURLWithPath: storeFile).deletingLastPathComponent().appendingPathComponent("artifacts").path
+        let storeFile =
+            StoreFactory.isPostgres(location)
+            ? StoreFactory.redacted(location) : try StoreFactory.sqlitePath(for: location)
+        let root = try artifactsRoot ?? StoreFactory.defaultArtifactsRoot(for: location).path
         configuration.artifactsRoot = URL(fileURLWithPath: root)
         do {
             try FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)

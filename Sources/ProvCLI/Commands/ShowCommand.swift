@@ -20,7 +20,7 @@ struct ShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open()
         let node = try await LineageQuery(store: store).resolveOne(run)
         guard node.type == .run else {
             throw CLIError(

@@ -8,7 +8,10 @@ public import ProvModel
 /// Sends events to a ProvKit server's native API: `POST <server>/api/provkit/v1/events` with a JSON Lines body.
 ///
 /// The server stores each request all or nothing. A failed request (no answer, or a 5xx) is retried with doubling
-/// waits; a 4xx means the batch itself is wrong and is not retried. Event ids make a retried batch idempotent.
+/// waits; a 4xx means the batch itself is wrong and is not retried. Every attempt of a batch carries the same
+/// `Idempotency-Key` (a fresh UUID per batch), so a batch retried after a lost reply is stored exactly once, through
+/// whichever server on the same store answers; event ids and the store's identity rules make re-sent events harmless
+/// as well.
 public struct HTTPEventSink: ProvenanceEventSink {
     /// The server's base URL, such as `http://127.0.0.1:5000`.
     public var server: URL
@@ -35,6 +38,7 @@ public struct HTTPEventSink: ProvenanceEventSink {
         request.httpMethod = "POST"
         request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.setValue(UUID().uuidString.lowercased(), forHTTPHeaderField: "Idempotency-Key")
         request.httpBody = Data(body)
         var wait = initialBackoff
         var lastError = ""

@@ -17,8 +17,8 @@ struct ServerDependencies: Sendable {
 
     /// Stores events durably (through the group-commit writer) and returns what was stored.
     @discardableResult
-    func write(_ events: [ProvEvent]) async throws -> IngestSummary {
-        try await writer.submit(events)
+    func write(_ events: [ProvEvent], key: String? = nil) async throws -> IngestSummary {
+        try await writer.submit(events, key: key)
     }
 }
 

@@ -28,7 +28,8 @@ struct NativeController<Context: RequestContext>: Sendable {
         registerAnalysis(on: api)
     }
 
-    /// `POST /events`: a JSON Lines body (one event per line, blank lines ignored), stored all or nothing.
+    /// `POST /events`: a JSON Lines body (one event per line, blank lines ignored), stored all or nothing; with an
+    /// `Idempotency-Key` header, stored once however often it is sent.
     func ingest(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let buffer = try await request.collectBody(upTo: dependencies.configuration.maxEventBytes)
@@ -46,9 +47,15 @@ struct NativeController<Context: RequestContext>: Sendable {
         guard !events.isEmpty else {
             throw APIError.invalid("The request holds no events: send one JSON event per line (docs/event-format.md).")
         }
+        // A client that retries a batch sends the same key each time; the store applies the batch once.
+        let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+        if let key, key.isEmpty || key.count > KeyedBatch.maximumKeyLength {
+            throw APIError.invalid(
+                "The Idempotency-Key header must hold 1 to \(KeyedBatch.maximumKeyLength) characters, such as a UUID.")
+        }
         let summary: IngestSummary
         do {
-            summary = try await dependencies.write(events)
+            summary = try await dependencies.write(events, key: key)
         } catch let error as IngestError {
             let line = error.eventIndex < lines.count ? lines[error.eventIndex] : nil
             let answer = APIError.from(error) ?? .invalid(error.message)

@@ -12,6 +12,7 @@ import GRDB
 /// v2 adds the tracking bookkeeping of `ProvStore/Tracking.swift`: experiment numbers (MLflow ids, 0 for the
 /// default experiment), artifact locations and last-update times, the lifecycle stage of experiments and runs, and
 /// the metric points logged for models (`model_metric`; the same points are also in their run's series).
+/// v3 keeps the keys of batches stored with an idempotency key (`ingested_batch`).
 enum ProvSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -172,6 +173,18 @@ enum ProvSchema {
                     CREATE UNIQUE INDEX model_metric_identity ON model_metric(
                         model_pk, key, step, ifnull(time, 'none'), ifnull(value, 'nan'), run_pk,
                         ifnull(dataset_name, ''), ifnull(dataset_digest, ''));
+                    """)
+        }
+        migrator.registerMigration("v3: idempotency keys of stored batches") { db in
+            // One row per stored batch that came with a key (the native API's `Idempotency-Key`): a retried batch
+            // finds its key and is not applied again. `stored_at` is microseconds since the epoch.
+            try db.execute(
+                sql: """
+                    CREATE TABLE ingested_batch (
+                        key TEXT PRIMARY KEY,
+                        events INTEGER NOT NULL,
+                        stored_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
                     """)
         }
         return migrator
