@@ -76,7 +76,7 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let data = try await analysis.load(from: store)
             let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(for: data)
             if let csv {
@@ -155,7 +155,7 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let data = try await analysis.load(from: store)
             var settings = predictor.configuration
             if let predictEpoch { settings.predictionEpoch = predictEpoch }
@@ -240,7 +240,7 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try storeOptions.open()
+            let store = try await storeOptions.open()
             let data = try await analysis.load(from: store)
             let report = try AnalysisReport.make(
                 for: data, selection: analysis.selection, generatedAt: ProvTime.now().iso8601)
