@@ -1,0 +1,231 @@
+"""Parity of `provkit analyze causal|strength|effect` with causal-learn, scipy, scikit-learn and DoWhy.
+
+PC: the same CSV goes to causal-learn 0.1.4.8's `pc` (every FisherZ call recorded by wrapping `FisherZ.__call__`) and
+to `provkit analyze causal --ci-log`; the CI-test sequence (order, x, y, S, cache hits; |Δp| ≤ 1e-12), the
+separating sets and `G.graph` must be identical. Tests that causal-learn runs after the skeleton for maxP and
+uc_priority 3/4 are compared as a multiset: causal-learn orders them by Python set iteration order.
+"""
+import csv
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+from analysis_reference import reference_data, random_dag_data, write_csv
+
+causallearn = pytest.importorskip("causallearn")
+from causallearn.search.ConstraintBased import PC as pc_module  # noqa: E402
+from causallearn.search.ConstraintBased.PC import pc  # noqa: E402
+from causallearn.utils import cit  # noqa: E402
+from causallearn.utils.PCUtils.BackgroundKnowledge import BackgroundKnowledge  # noqa: E402
+
+
+def run_causallearn(data, names=None, background=None, **options):
+    """Runs causal-learn's pc; returns (cg, calls, skeleton_call_count)."""
+    calls = []
+    original_call = cit.FisherZ.__call__
+    original_skeleton = pc_module.SkeletonDiscovery.skeleton_discovery
+    skeleton_calls = []
+
+    def recording_call(self, X, Y, condition_set=None):
+        _, _, _, key = self.get_formatted_XYZ_and_cachekey(X, Y, condition_set)
+        hit = key in self.pvalue_cache
+        p = original_call(self, X, Y, condition_set)
+        x, y = (int(X), int(Y)) if X < Y else (int(Y), int(X))
+        calls.append((x, y, tuple(sorted(int(s) for s in (condition_set or ()))), float(p), hit))
+        return p
+
+    def recording_skeleton(*args, **kwargs):
+        cg = original_skeleton(*args, **kwargs)
+        skeleton_calls.append(len(calls))
+        return cg
+
+    cit.FisherZ.__call__ = recording_call
+    pc_module.SkeletonDiscovery.skeleton_discovery = recording_skeleton
+    try:
+        cg = pc(data, indep_test="fisherz", show_progress=False, node_names=names,
+                background_knowledge=background, **options)
+    finally:
+        cit.FisherZ.__call__ = original_call
+        pc_module.SkeletonDiscovery.skeleton_discovery = original_skeleton
+    return cg, calls, skeleton_calls[0]
+
+
+def run_provkit(provkit, csv_path, tmp_path, *args):
+    log_path = tmp_path / "ci.csv"
+    result = provkit("analyze", "causal", "--csv", str(csv_path), "--json", "--ci-log", str(log_path), *args,
+                     store=False)
+    report = json.loads(result.stdout)
+    with open(log_path) as handle:
+        rows = list(csv.DictReader(handle))
+    calls = [(int(r["x"]), int(r["y"]), tuple(int(s) for s in r["S"].split(";")) if r["S"] else (), float(r["p"]),
+              r["cache_hit"] == "1") for r in rows]
+    return report, calls
+
+
+def assert_same_calls(expected, actual, ordered_prefix, order_dependent_tail=False):
+    if order_dependent_tail:
+        # definiteMaxP stops scanning a triple's conditioning sets at the first p > alpha, and causal-learn scans
+        # them in Python set order: how many tests run after the skeleton depends on that order (the decisions do
+        # not). Compare the skeleton exactly and every later test's p-value where both made it.
+        assert_same_calls(expected[:ordered_prefix], actual[:ordered_prefix], ordered_prefix)
+        known = {c[:3]: c[3] for c in expected}
+        tail = actual[ordered_prefix:]
+        assert tail, "definiteMaxP ran no test after the skeleton"
+        for c in tail:
+            if c[:3] in known:
+                assert abs(known[c[:3]] - c[3]) <= 1e-12
+        return
+    assert len(actual) == len(expected), f"{len(actual)} CI tests, causal-learn made {len(expected)}"
+    for seq, (e, a) in enumerate(zip(expected[:ordered_prefix], actual[:ordered_prefix])):
+        assert e[:3] == a[:3] and e[4] == a[4], f"test #{seq}: causal-learn {e}, provkit {a}"
+        assert abs(e[3] - a[3]) <= 1e-12, f"test #{seq} {e[:3]}: p {e[3]!r} vs {a[3]!r}"
+    rest_expected = sorted(expected[ordered_prefix:], key=lambda c: (c[:3], c[4]))
+    rest_actual = sorted(actual[ordered_prefix:], key=lambda c: (c[:3], c[4]))
+    for e, a in zip(rest_expected, rest_actual):
+        assert e[:3] == a[:3] and e[4] == a[4] and abs(e[3] - a[3]) <= 1e-12, f"{e} vs {a}"
+
+
+def assert_same_result(cg, report, names):
+    graph = np.array(report["graph"])
+    assert graph.tolist() == cg.G.graph.tolist(), f"G.graph differs:\ncausal-learn\n{cg.G.graph}\nprovkit\n{graph}"
+    expected = {}
+    p = len(names)
+    for i in range(p):
+        for j in range(i + 1, p):
+            entry = cg.sepset[i, j]
+            if entry is not None:
+                expected[(names[i], names[j])] = [sorted(names[s] for s in t) for t in entry]
+    actual = {(s["x"], s["y"]): [sorted(t) for t in s["sets"]] for s in report["sepsets"]}
+    assert actual == expected
+
+
+@pytest.fixture(scope="module")
+def reference_csv(tmp_path_factory):
+    x, names, edges, _ = reference_data()
+    path = tmp_path_factory.mktemp("reference") / "reference.csv"
+    data = write_csv(path, x, names)
+    return path, data, names, edges
+
+
+def test_pc_reference_data_matches_causallearn_exactly(provkit, reference_csv, tmp_path):
+    path, data, names, _ = reference_csv
+    cg, expected_calls, skeleton = run_causallearn(data, names, alpha=0.01)
+    report, calls = run_provkit(provkit, path, tmp_path, "--alpha", "0.01")
+    assert len(expected_calls) == 2191 and report["ci_tests"] == 2191
+    assert report["distinct_ci_tests"] == 1497 == len(cg.test.pvalue_cache) - 3
+    assert skeleton == len(expected_calls)
+    assert_same_calls(expected_calls, calls, skeleton)
+    assert_same_result(cg, report, names)
+    # The documented outcome: the true CPDAG except final_acc -> early_slope (a real finite-sample error).
+    assert ["final_acc", "early_slope"] in report["directed"]
+    assert sorted(map(sorted, report["undirected"])) == [["depth", "n_params"], ["depth", "width"],
+                                                         ["n_params", "width"]]
+    assert len(report["directed"]) == 15
+    assert report["sepsets"] and any(s["x"] == "depth" and s["y"] == "dropout" and
+                                     [sorted(t) for t in s["sets"]] == [["plateau_len", "width"], ["plateau_len"]]
+                                     for s in report["sepsets"])
+
+
+VARIANTS = [
+    ({"alpha": 0.05}, ["--alpha", "0.05"]),
+    ({"alpha": 0.01, "stable": False}, ["--alpha", "0.01", "--no-stable"]),
+    ({"alpha": 0.01, "uc_priority": 0}, ["--alpha", "0.01", "--uc-priority", "0"]),
+    ({"alpha": 0.01, "uc_priority": 1}, ["--alpha", "0.01", "--uc-priority", "1"]),
+    ({"alpha": 0.01, "uc_priority": 3}, ["--alpha", "0.01", "--uc-priority", "3"]),
+    ({"alpha": 0.01, "uc_priority": 4}, ["--alpha", "0.01", "--uc-priority", "4"]),
+    ({"alpha": 0.01, "uc_rule": 1}, ["--alpha", "0.01", "--uc-rule", "1"]),
+    ({"alpha": 0.01, "uc_rule": 1, "uc_priority": 3}, ["--alpha", "0.01", "--uc-rule", "1", "--uc-priority", "3"]),
+    ({"alpha": 0.01, "uc_rule": 2}, ["--alpha", "0.01", "--uc-rule", "2"]),
+    ({"alpha": 0.01, "uc_rule": 2, "uc_priority": 4}, ["--alpha", "0.01", "--uc-rule", "2", "--uc-priority", "4"]),
+    ({"alpha": 0.01, "max_k": 1}, ["--alpha", "0.01", "--max-k", "1"]),
+]
+
+
+@pytest.mark.parametrize("options,args", VARIANTS, ids=[" ".join(a) for _, a in VARIANTS])
+def test_pc_variants_match_causallearn(provkit, reference_csv, tmp_path, options, args):
+    path, data, names, _ = reference_csv
+    cg, expected_calls, skeleton = run_causallearn(data, names, **options)
+    report, calls = run_provkit(provkit, path, tmp_path, *args)
+    assert_same_calls(expected_calls, calls, skeleton, order_dependent_tail=options.get("uc_rule") == 2)
+    assert_same_result(cg, report, names)
+
+
+RANDOM_CASES = [(p, n, seed, alpha) for (p, n) in [(8, 200), (10, 300), (12, 1000), (15, 3000), (20, 500)]
+                for seed in (1, 2, 3) for alpha in (0.05, 0.01)]
+
+
+@pytest.mark.parametrize("p,n,seed,alpha", RANDOM_CASES)
+def test_pc_random_dags_match_causallearn(provkit, tmp_path, p, n, seed, alpha):
+    x, names, _, _ = random_dag_data(p, n, seed)
+    path = tmp_path / "data.csv"
+    data = write_csv(path, x, names)
+    for stable in (True, False):
+        cg, expected_calls, skeleton = run_causallearn(data, names, alpha=alpha, stable=stable)
+        args = ["--alpha", str(alpha)] + ([] if stable else ["--no-stable"])
+        report, calls = run_provkit(provkit, path, tmp_path, *args)
+        assert_same_calls(expected_calls, calls, skeleton)
+        assert_same_result(cg, report, names)
+
+
+def background(names, tiers, exogenous):
+    from causallearn.graph.GraphNode import GraphNode
+    bk = BackgroundKnowledge()
+    nodes = {name: GraphNode(name) for name in names}
+    for name, tier in tiers.items():
+        bk.add_node_to_tier(nodes[name], tier)
+    for name in exogenous:
+        for other in names:
+            if other != name:
+                bk.add_forbidden_by_node(nodes[other], nodes[name])
+    return bk
+
+
+BK_CASES = [
+    ({"depth": 0, "width": 0, "log_lr": 0, "log_batch": 0, "dropout": 0, "n_params": 0, "early_slope": 1,
+      "grad_noise": 1, "train_time": 1, "overfit_gap": 1, "epoch_to_50": 1, "final_acc": 2, "val_loss": 2,
+      "plateau_len": 2}, []),
+    ({"final_acc": 0, "early_slope": 1}, []),
+    ({}, ["depth", "width"]),
+    ({"val_loss": 0, "plateau_len": 1}, ["log_lr", "log_batch"]),
+]
+
+
+@pytest.mark.parametrize("tiers,exogenous", BK_CASES)
+@pytest.mark.parametrize("stable", [True, False])
+def test_pc_background_knowledge_matches_causallearn(provkit, reference_csv, tmp_path, tiers, exogenous, stable):
+    path, data, names, _ = reference_csv
+    bk = background(names, tiers, exogenous)
+    cg, expected_calls, skeleton = run_causallearn(data, names, background=bk, alpha=0.01, stable=stable)
+    knowledge = tmp_path / "knowledge.json"
+    knowledge.write_text(json.dumps({"tiers": tiers, "exogenous": exogenous}))
+    args = ["--alpha", "0.01", "--tiers", str(knowledge)] + ([] if stable else ["--no-stable"])
+    report, calls = run_provkit(provkit, path, tmp_path, *args)
+    assert_same_calls(expected_calls, calls, skeleton)
+    assert_same_result(cg, report, names)
+
+
+def test_pc_tier_flags_equal_tiers_file(provkit, reference_csv, tmp_path):
+    path, _, _, _ = reference_csv
+    by_flags = provkit("analyze", "causal", "--csv", str(path), "--alpha", "0.01", "--json", "--tier", "final_acc=0",
+                       "--tier", "early_slope=1", "--exogenous", "depth", store=False)
+    knowledge = tmp_path / "k.json"
+    knowledge.write_text(json.dumps({"tiers": {"final_acc": 0, "early_slope": 1}, "exogenous": ["depth"]}))
+    by_file = provkit("analyze", "causal", "--csv", str(path), "--alpha", "0.01", "--json", "--tiers",
+                      str(knowledge), store=False)
+    assert json.loads(by_flags.stdout)["graph"] == json.loads(by_file.stdout)["graph"]
+
+
+def test_causal_rejects_bad_input_clearly(provkit, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c\r\n1,2,3\r\n4,x,6\r\n")
+    result = provkit("analyze", "causal", "--csv", str(bad), check=False, store=False)
+    assert result.returncode != 0
+    assert "line 3" in result.stderr and "'b'" in result.stderr and "'x'" in result.stderr
+    constant = tmp_path / "constant.csv"
+    constant.write_text("a,b,c\n1,2,3\n1,5,6\n1,7,1\n1,1,1\n1,0,2\n")
+    result = provkit("analyze", "causal", "--csv", str(constant), check=False, store=False)
+    assert result.returncode != 0 and "'a' is constant" in result.stderr
+    result = provkit("analyze", "causal", "--csv", str(bad), "--tier", "zz=1", check=False, store=False)
+    assert result.returncode != 0
