@@ -229,3 +229,96 @@ def test_causal_rejects_bad_input_clearly(provkit, tmp_path):
     assert result.returncode != 0 and "'a' is constant" in result.stderr
     result = provkit("analyze", "causal", "--csv", str(bad), "--tier", "zz=1", check=False, store=False)
     assert result.returncode != 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Feature strength vs numpy / scipy / scikit-learn
+
+FEATURES = ["depth", "width", "log_lr", "log_batch", "dropout", "n_params"]
+
+
+def sklearn_permutations(n, n_features, n_repeats, random_state):
+    """The row orders sklearn's permutation_importance applies, per feature and repeat (cumulative shuffles)."""
+    seed = np.random.RandomState(random_state).randint(np.iinfo(np.int32).max + 1)
+    result = []
+    for _ in range(n_features):
+        rs = np.random.RandomState(seed)
+        shuffling = np.arange(n)
+        effective = np.arange(n)
+        orders = []
+        for _ in range(n_repeats):
+            rs.shuffle(shuffling)
+            effective = effective[shuffling]
+            orders.append(effective.tolist())
+        result.append(orders)
+    return result
+
+
+def strength_expectations(X, y):
+    from scipy.stats import spearmanr
+    from sklearn.feature_selection import mutual_info_regression
+    from sklearn.inspection import permutation_importance
+    from sklearn.linear_model import LinearRegression
+
+    pearson = [np.corrcoef(X[:, j], y)[0, 1] for j in range(X.shape[1])]
+    spearman = [spearmanr(X[:, j], y).statistic for j in range(X.shape[1])]
+    P = np.linalg.inv(np.corrcoef(np.column_stack([X, y]).T))
+    t = X.shape[1]
+    partial = [-P[j, t] / np.sqrt(P[j, j] * P[t, t]) for j in range(t)]
+    mi = mutual_info_regression(X, y, n_neighbors=3, random_state=0)
+    pi = permutation_importance(LinearRegression().fit(X, y), X, y, n_repeats=10, random_state=0)
+    return pearson, spearman, partial, mi, pi
+
+
+def run_strength(provkit, csv_path, tmp_path, columns, target, n, extra=()):
+    replay = tmp_path / "permutations.json"
+    replay.write_text(json.dumps(sklearn_permutations(n, len(columns), 10, 0)))
+    result = provkit("analyze", "strength", "--csv", str(csv_path), "--target", target, "--columns",
+                     ",".join(columns), "--replay-permutations", str(replay), "--json", *extra, store=False)
+    return json.loads(result.stdout)
+
+
+def test_strength_matches_numpy_scipy_sklearn(provkit, reference_csv, tmp_path):
+    path, data, names, _ = reference_csv
+    X = data[:, [names.index(f) for f in FEATURES]]
+    y = data[:, names.index("final_acc")]
+    pearson, spearman, partial, mi, pi = strength_expectations(X, y)
+    report = run_strength(provkit, path, tmp_path, FEATURES, "final_acc", len(y))
+    assert [f["feature"] for f in report["features"]] == FEATURES
+    for j, entry in enumerate(report["features"]):
+        assert abs(entry["pearson"] - pearson[j]) <= 1e-9
+        assert abs(entry["spearman"] - spearman[j]) <= 1e-9
+        assert abs(entry["partial_correlation"] - partial[j]) <= 1e-9
+        assert abs(entry["mutual_information"] - mi[j]) <= 1e-9, (entry["feature"], entry["mutual_information"], mi[j])
+        assert np.allclose(entry["permutation_importances"], pi.importances[j], rtol=0, atol=1e-9)
+        assert abs(entry["permutation_importance"] - pi.importances_mean[j]) <= 1e-9
+        assert abs(entry["permutation_importance_std"] - pi.importances_std[j]) <= 1e-9
+    # The documented pattern: width matters marginally, not given n_params.
+    width = report["features"][1]
+    assert abs(width["pearson"]) > 0.3 and abs(width["partial_correlation"]) < 0.05
+    # ProvKit's own permutations (no replay) give the same importances statistically.
+    own = json.loads(provkit("analyze", "strength", "--csv", str(path), "--target", "final_acc", "--columns",
+                             ",".join(FEATURES), "--json", "--seed", "3", store=False).stdout)
+    for j, entry in enumerate(own["features"]):
+        assert abs(entry["permutation_importance"] - pi.importances_mean[j]) <= 0.02 + 0.1 * pi.importances_mean[j]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_strength_on_random_and_tied_data(provkit, tmp_path, seed):
+    x, names, _, _ = random_dag_data(7, 800, seed)
+    x[:, 0] = np.round(x[:, 0])  # integer-valued: ties for the average ranks
+    x[:, 1] = np.round(x[:, 1] * 2) / 2
+    path = tmp_path / "data.csv"
+    data = write_csv(path, x, names)
+    X, y = data[:, :-1], data[:, -1]
+    pearson, spearman, partial, mi, pi = strength_expectations(X, y)
+    report = run_strength(provkit, path, tmp_path, names[:-1], names[-1], len(y))
+    for j, entry in enumerate(report["features"]):
+        assert abs(entry["pearson"] - pearson[j]) <= 1e-9
+        assert abs(entry["spearman"] - spearman[j]) <= 1e-9
+        assert abs(entry["partial_correlation"] - partial[j]) <= 1e-9
+        assert np.allclose(entry["permutation_importances"], pi.importances[j], rtol=0, atol=1e-9)
+        if j >= 2:  # continuous features: no ties, so the jitter (sklearn's vs ProvKit's) cannot matter
+            assert abs(entry["mutual_information"] - mi[j]) <= 1e-9
+        else:  # tied values: the estimate depends on the tie-breaking noise, so only statistically
+            assert abs(entry["mutual_information"] - mi[j]) <= 0.05

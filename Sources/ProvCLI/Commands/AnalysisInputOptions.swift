@@ -27,8 +27,9 @@ struct AnalysisInputOptions: ParsableArguments {
         columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
-    /// Reads and selects the table.
-    func loadTable() throws -> DataTable {
+    /// Reads and selects the table; `requiring` names columns an analysis needs even when `--columns` omits them
+    /// (the target, treatment, outcome), appended after the selection.
+    func loadTable(requiring required: [String] = []) throws -> DataTable {
         guard let path = csv else { throw CLIError("give the table with --csv FILE") }
         let text: String
         do {
@@ -38,7 +39,10 @@ struct AnalysisInputOptions: ParsableArguments {
         }
         do {
             let table = try DataTable(csv: text, source: path)
-            if let names = selectedColumns { return try table.selecting(names) }
+            if var names = selectedColumns {
+                for name in required where !names.contains(name) { names.append(name) }
+                return try table.selecting(names)
+            }
             return table
         } catch {
             throw CLIError(error.description)
