@@ -117,3 +117,32 @@ import Testing
         #expect(throws: AnalysisError.self) { try DataTable(csv: "a,b\n1\n") }
     }
 }
+
+@Suite struct PythonSetOrderTests {
+    @Test func tupleHashesAreCPythons() {
+        // hash(()), hash((1, 2)), hash((3, 13)) in CPython 3.11.
+        #expect(Int64(bitPattern: PythonSetOrder.tupleHash([])) == 5_740_354_900_026_072_187)
+        #expect(Int64(bitPattern: PythonSetOrder.tupleHash([1, 2])) == -3_550_055_125_485_641_917)
+        #expect(Int64(bitPattern: PythonSetOrder.tupleHash([3, 13])) == -1_797_591_366_100_952_047)
+    }
+
+    @Test func setOrderIsCPythons() {
+        func powerset(_ items: [Int]) -> [[Int]] {
+            var result: [[Int]] = []
+            for size in 0...items.count {
+                var combination = Array(0..<size)
+                while true {
+                    result.append(combination.map { items[$0] })
+                    if !PCEngine.nextCombination(&combination, n: items.count) { break }
+                }
+            }
+            return result
+        }
+        let ordered = PythonSetOrder.ordered(powerset([0, 2, 5, 7, 11]) + powerset([1, 2, 9, 12]))
+        #expect(ordered.count == 46)
+        // list(set(powerset([0,2,5,7,11]) + powerset([1,2,9,12])))[:12] in CPython 3.11.
+        #expect(Array(ordered.prefix(12)) == [
+            [2], [0, 5, 7], [5], [11], [5, 7], [2, 5, 7], [0, 2], [0, 5], [0, 2, 5, 7, 11], [2, 5], [2, 11], [1, 9],
+        ])
+    }
+}

@@ -2,8 +2,8 @@
 
 PC: the same CSV goes to causal-learn 0.1.4.8's `pc` (every FisherZ call recorded by wrapping `FisherZ.__call__`) and
 to `provkit analyze causal --ci-log`; the CI-test sequence (order, x, y, S, cache hits; |Δp| ≤ 1e-12), the
-separating sets and `G.graph` must be identical. Tests that causal-learn runs after the skeleton for maxP and
-uc_priority 3/4 are compared as a multiset: causal-learn orders them by Python set iteration order.
+separating sets and `G.graph` must be identical, including the tests maxP, definiteMaxP and uc_priority 3/4 run
+after the skeleton (ordered by CPython's set iteration order, which ProvKit models).
 """
 import csv
 import json
@@ -64,27 +64,11 @@ def run_provkit(provkit, csv_path, tmp_path, *args):
     return report, calls
 
 
-def assert_same_calls(expected, actual, ordered_prefix, order_dependent_tail=False):
-    if order_dependent_tail:
-        # definiteMaxP stops scanning a triple's conditioning sets at the first p > alpha, and causal-learn scans
-        # them in Python set order: how many tests run after the skeleton depends on that order (the decisions do
-        # not). Compare the skeleton exactly and every later test's p-value where both made it.
-        assert_same_calls(expected[:ordered_prefix], actual[:ordered_prefix], ordered_prefix)
-        known = {c[:3]: c[3] for c in expected}
-        tail = actual[ordered_prefix:]
-        assert tail, "definiteMaxP ran no test after the skeleton"
-        for c in tail:
-            if c[:3] in known:
-                assert abs(known[c[:3]] - c[3]) <= 1e-12
-        return
+def assert_same_calls(expected, actual):
     assert len(actual) == len(expected), f"{len(actual)} CI tests, causal-learn made {len(expected)}"
-    for seq, (e, a) in enumerate(zip(expected[:ordered_prefix], actual[:ordered_prefix])):
+    for seq, (e, a) in enumerate(zip(expected, actual)):
         assert e[:3] == a[:3] and e[4] == a[4], f"test #{seq}: causal-learn {e}, provkit {a}"
         assert abs(e[3] - a[3]) <= 1e-12, f"test #{seq} {e[:3]}: p {e[3]!r} vs {a[3]!r}"
-    rest_expected = sorted(expected[ordered_prefix:], key=lambda c: (c[:3], c[4]))
-    rest_actual = sorted(actual[ordered_prefix:], key=lambda c: (c[:3], c[4]))
-    for e, a in zip(rest_expected, rest_actual):
-        assert e[:3] == a[:3] and e[4] == a[4] and abs(e[3] - a[3]) <= 1e-12, f"{e} vs {a}"
 
 
 def assert_same_result(cg, report, names):
@@ -116,7 +100,7 @@ def test_pc_reference_data_matches_causallearn_exactly(provkit, reference_csv, t
     assert len(expected_calls) == 2191 and report["ci_tests"] == 2191
     assert report["distinct_ci_tests"] == 1497 == len(cg.test.pvalue_cache) - 3
     assert skeleton == len(expected_calls)
-    assert_same_calls(expected_calls, calls, skeleton)
+    assert_same_calls(expected_calls, calls)
     assert_same_result(cg, report, names)
     # The documented outcome: the true CPDAG except final_acc -> early_slope (a real finite-sample error).
     assert ["final_acc", "early_slope"] in report["directed"]
@@ -148,7 +132,7 @@ def test_pc_variants_match_causallearn(provkit, reference_csv, tmp_path, options
     path, data, names, _ = reference_csv
     cg, expected_calls, skeleton = run_causallearn(data, names, **options)
     report, calls = run_provkit(provkit, path, tmp_path, *args)
-    assert_same_calls(expected_calls, calls, skeleton, order_dependent_tail=options.get("uc_rule") == 2)
+    assert_same_calls(expected_calls, calls)
     assert_same_result(cg, report, names)
 
 
@@ -165,7 +149,26 @@ def test_pc_random_dags_match_causallearn(provkit, tmp_path, p, n, seed, alpha):
         cg, expected_calls, skeleton = run_causallearn(data, names, alpha=alpha, stable=stable)
         args = ["--alpha", str(alpha)] + ([] if stable else ["--no-stable"])
         report, calls = run_provkit(provkit, path, tmp_path, *args)
-        assert_same_calls(expected_calls, calls, skeleton)
+        assert_same_calls(expected_calls, calls)
+        assert_same_result(cg, report, names)
+
+
+RULE_VARIANTS = [({"uc_rule": 1}, ["--uc-rule", "1"]), ({"uc_rule": 2}, ["--uc-rule", "2"]),
+                 ({"uc_priority": 3}, ["--uc-priority", "3"]), ({"uc_priority": 4}, ["--uc-priority", "4"]),
+                 ({"uc_priority": 0}, ["--uc-priority", "0"]), ({"uc_priority": 1}, ["--uc-priority", "1"]),
+                 ({"uc_rule": 1, "uc_priority": 4}, ["--uc-rule", "1", "--uc-priority", "4"]),
+                 ({"uc_rule": 2, "uc_priority": 3}, ["--uc-rule", "2", "--uc-priority", "3"])]
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_pc_collider_rules_on_random_dags_match_causallearn(provkit, tmp_path, seed):
+    x, names, _, _ = random_dag_data(10, 400, seed, edge_probability=0.35)
+    path = tmp_path / "data.csv"
+    data = write_csv(path, x, names)
+    for options, args in RULE_VARIANTS:
+        cg, expected_calls, _ = run_causallearn(data, names, alpha=0.05, **options)
+        report, calls = run_provkit(provkit, path, tmp_path, "--alpha", "0.05", *args)
+        assert_same_calls(expected_calls, calls)
         assert_same_result(cg, report, names)
 
 
@@ -202,7 +205,7 @@ def test_pc_background_knowledge_matches_causallearn(provkit, reference_csv, tmp
     knowledge.write_text(json.dumps({"tiers": tiers, "exogenous": exogenous}))
     args = ["--alpha", "0.01", "--tiers", str(knowledge)] + ([] if stable else ["--no-stable"])
     report, calls = run_provkit(provkit, path, tmp_path, *args)
-    assert_same_calls(expected_calls, calls, skeleton)
+    assert_same_calls(expected_calls, calls)
     assert_same_result(cg, report, names)
 
 

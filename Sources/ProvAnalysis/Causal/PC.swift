@@ -356,9 +356,8 @@ struct PCEngine {
         }
     }
 
-    /// `find_cond_sets(x, z)`: the union of the power sets of both neighbourhoods. causal-learn builds it as a Python
-    /// set, whose iteration order is an implementation detail; here the order is x's power set, then z's new sets.
-    /// Only the order of these post-skeleton tests in the log depends on it, never a result.
+    /// `find_cond_sets(x, z)`: the union of the power sets of both neighbourhoods, in the order causal-learn's
+    /// `list(set(...))` gives it (see ``PythonSetOrder``).
     func conditioningSets(_ x: Int, _ z: Int) throws(AnalysisError) -> [[Int]] {
         let nx = state.neighbors(x)
         let nz = state.neighbors(z)
@@ -367,19 +366,17 @@ struct PCEngine {
                 "maxP and uc_priority 3/4 test every subset of a neighbourhood; a node has \(max(nx.count, nz.count)) "
                     + "neighbours (2^\(max(nx.count, nz.count)) tests); use uc_rule 0 with priority 0-2, or lower alpha")
         }
-        var seen = Set<[Int]>()
-        var result: [[Int]] = []
+        var all: [[Int]] = []
         for neighbors in [nx, nz] {
             for size in 0...neighbors.count {
                 var combination = Array(0..<size)
                 while true {
-                    let s = combination.map { neighbors[$0] }
-                    if seen.insert(s).inserted { result.append(s) }
+                    all.append(combination.map { neighbors[$0] })
                     if !Self.nextCombination(&combination, n: neighbors.count) { break }
                 }
             }
         }
-        return result
+        return PythonSetOrder.ordered(all)
     }
 
     /// Stable sort of candidate colliders by score (Python's `sorted`, ascending or descending).
