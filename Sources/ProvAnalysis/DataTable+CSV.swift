@@ -7,8 +7,10 @@ extension DataTable {
     /// - Parameters:
     ///   - text: the file's contents.
     ///   - source: a name for error messages (the file's path).
-    /// - Throws: `AnalysisError.invalidTable` naming the line and column of the first problem.
-    public init(csv text: String, source: String = "CSV") throws(AnalysisError) {
+    ///   - selecting: only these columns, in this order (the others may hold text); nil for all.
+    /// - Throws: `AnalysisError.invalidTable` naming the line and column of the first problem, `unknownColumn` for a
+    ///   selected name the header lacks.
+    public init(csv text: String, source: String = "CSV", selecting: [String]? = nil) throws(AnalysisError) {
         var lines: [(number: Int, fields: [String])] = []
         var lineNumber = 0
         // "\r\n" is one Character in Swift, and `isNewline` matches it, "\n" and "\r".
@@ -22,25 +24,37 @@ extension DataTable {
         for (index, name) in names.enumerated() where name.isEmpty {
             throw .invalidTable("\(source) line \(header.number): column \(index + 1) has an empty name")
         }
-        var columns = [[Double]](repeating: [], count: names.count)
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw .invalidTable("\(source) line \(header.number): column name '\(name)' appears twice")
+        }
+        var wanted: [Int] = Array(names.indices)
+        if let selecting {
+            wanted = []
+            for name in selecting {
+                guard let index = names.firstIndex(of: name) else { throw .unknownColumn(name, available: names) }
+                wanted.append(index)
+            }
+        }
+        var columns = [[Double]](repeating: [], count: wanted.count)
         for column in columns.indices { columns[column].reserveCapacity(lines.count - 1) }
         for (number, fields) in lines.dropFirst() {
             guard fields.count == names.count else {
                 throw .invalidTable(
                     "\(source) line \(number) has \(fields.count) fields; the header has \(names.count)")
             }
-            for (index, field) in fields.enumerated() {
-                let trimmed = field.trimmingSpaces()
+            for (position, index) in wanted.enumerated() {
+                let trimmed = fields[index].trimmingSpaces()
                 guard let value = Double(trimmed), value.isFinite else {
                     let shown = trimmed.isEmpty ? "an empty cell" : "'\(trimmed.prefix(40))'"
                     throw .invalidTable(
                         "\(source) line \(number), column '\(names[index])': \(shown) is not a finite number; "
                             + "analyses need numeric columns (select others with --columns)")
                 }
-                columns[index].append(value)
+                columns[position].append(value)
             }
         }
-        try self.init(columnNames: names, columns: columns)
+        try self.init(columnNames: wanted.map { names[$0] }, columns: columns)
     }
 
     /// Splits one line into fields, honouring double quotes.

@@ -466,3 +466,30 @@ def test_effect_on_discovered_graph_says_when_not_identified(provkit, reference_
     report = run_effect(provkit, path, None, "log_lr", "final_acc", "--alpha", "0.01")
     assert report["adjustment_set"] == ["overfit_gap"]
     assert_effect_matches(report, ident, est)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Real data: A4NN architecture-search histories (../shared/data/a4nn), numeric columns only
+
+A4NN_COLUMNS = ["epoch", "train_accs", "val_accs", "flops"]
+
+
+@pytest.mark.parametrize("name", ["1gpu_1e14_training_data.csv", "1gpu_1e16_training_data.csv"])
+def test_pc_on_a4nn_history_matches_causallearn(provkit, tmp_path, name):
+    from test_exports import require_shared
+
+    path = require_shared(f"a4nn/{name}")
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    data = np.array([[float(row[c]) for c in A4NN_COLUMNS] for row in rows])
+    cg, expected_calls, _ = run_causallearn(data, A4NN_COLUMNS, alpha=0.01)
+    # The file also has text, boolean and infinite columns: --columns reads only the numeric ones.
+    report, calls = run_provkit(provkit, path, tmp_path, "--alpha", "0.01", "--columns", ",".join(A4NN_COLUMNS))
+    assert report["n"] == len(rows)
+    assert_same_calls(expected_calls, calls)
+    assert_same_result(cg, report, A4NN_COLUMNS)
+    strength = json.loads(provkit("analyze", "strength", "--csv", str(path), "--target", "val_accs", "--columns",
+                                  "epoch,train_accs,flops", "--json", store=False).stdout)
+    assert [f["feature"] for f in strength["features"]] == ["epoch", "train_accs", "flops"]
+    whole = provkit("analyze", "causal", "--csv", str(path), check=False, store=False)
+    assert whole.returncode != 0 and "column 'predictions'" in whole.stderr and "line 2" in whole.stderr

@@ -126,34 +126,32 @@ struct PCGraphState {
 
     /// `find_unshielded_triples` (in `itertools.permutations` order).
     func unshieldedTriples() -> [(Int, Int, Int)] {
+        pairedAdjacencies { a0, b1, _ in marks[a0 * p + b1] == 0 }
+    }
+
+    /// `find_triangles`: as above, with (a₀, b₁) itself in the adjacency list.
+    func triangles() -> [(Int, Int, Int)] {
+        pairedAdjacencies { a0, b1, inAdjacency in inAdjacency[a0 * p + b1] }
+    }
+
+    /// (a₀, a₁, b₁) over ordered pairs (a, b) of `find_adj` entries with a₁ = b₀ and a₀ ≠ b₁, in
+    /// `itertools.permutations` order, kept when `keep(a₀, b₁, inAdjacency)` holds.
+    private func pairedAdjacencies(_ keep: (Int, Int, [Bool]) -> Bool) -> [(Int, Int, Int)] {
         let adj = adjacencyList()
+        var inAdjacency = [Bool](repeating: false, count: p * p)
         var byFirst = [[Int]](repeating: [], count: p)
-        for (index, pair) in adj.enumerated() { byFirst[pair.0].append(index) }
+        for (index, pair) in adj.enumerated() {
+            inAdjacency[pair.0 * p + pair.1] = true
+            byFirst[pair.0].append(index)
+        }
         var triples: [(Int, Int, Int)] = []
         for (ia, a) in adj.enumerated() {
             for ib in byFirst[a.1] where ib != ia {
                 let b = adj[ib]
-                if a.0 != b.1 && mark(a.0, b.1) == 0 { triples.append((a.0, a.1, b.1)) }
+                if a.0 != b.1 && keep(a.0, b.1, inAdjacency) { triples.append((a.0, a.1, b.1)) }
             }
         }
         return triples
-    }
-
-    /// `find_triangles`.
-    func triangles() -> [(Int, Int, Int)] {
-        let adj = adjacencyList()
-        var inAdj = [Bool](repeating: false, count: p * p)
-        for pair in adj { inAdj[pair.0 * p + pair.1] = true }
-        var byFirst = [[Int]](repeating: [], count: p)
-        for (index, pair) in adj.enumerated() { byFirst[pair.0].append(index) }
-        var result: [(Int, Int, Int)] = []
-        for (ia, a) in adj.enumerated() {
-            for ib in byFirst[a.1] where ib != ia {
-                let b = adj[ib]
-                if a.0 != b.1 && inAdj[a.0 * p + b.1] { result.append((a.0, a.1, b.1)) }
-            }
-        }
-        return result
     }
 
     /// `find_kites`: pairs of triangles (a, b) with a₀ = b₀, a₂ = b₂, a₁ < b₁, a₁ and b₁ non-adjacent.

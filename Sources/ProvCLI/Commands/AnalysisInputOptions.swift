@@ -37,13 +37,10 @@ struct AnalysisInputOptions: ParsableArguments {
         } catch {
             throw CLIError("cannot read \(path): \(error.localizedDescription)")
         }
+        var names = selectedColumns
+        if names != nil { for name in required where !names!.contains(name) { names!.append(name) } }
         do {
-            let table = try DataTable(csv: text, source: path)
-            if var names = selectedColumns {
-                for name in required where !names.contains(name) { names.append(name) }
-                return try table.selecting(names)
-            }
-            return table
+            return try DataTable(csv: text, source: path, selecting: names)
         } catch {
             throw CLIError(error.description)
         }
