@@ -11,50 +11,102 @@ extension DataTable {
     /// - Throws: `AnalysisError.invalidTable` naming the line and column of the first problem, `unknownColumn` for a
     ///   selected name the header lacks.
     public init(csv text: String, source: String = "CSV", selecting: [String]? = nil) throws(AnalysisError) {
-        var lines: [(number: Int, fields: [String])] = []
+        var text = text
+        var outcome: Result<DataTable, AnalysisError> = .failure(.invalidTable("\(source) could not be read"))
+        text.withUTF8 { bytes in
+            do throws(AnalysisError) {
+                outcome = .success(try Self.parseCSV(bytes, source: source, selecting: selecting))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        self = try outcome.get()
+    }
+
+    /// The parser over UTF-8 bytes: lines end at LF, CR or CRLF; a line without quotes is split on commas in
+    /// place and only the wanted cells become (small, inline) strings for `Double(_:)`.
+    private static func parseCSV(_ bytes: UnsafeBufferPointer<UInt8>, source: String, selecting: [String]?)
+        throws(AnalysisError) -> DataTable
+    {
+        let comma: UInt8 = 44
+        let quote: UInt8 = 34
+        var names: [String] = []
+        var headerLine = 0
+        var wanted: [Int] = []
+        var columns: [[Double]] = []
         var lineNumber = 0
-        // "\r\n" is one Character in Swift, and `isNewline` matches it, "\n" and "\r".
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        var index = 0
+        var starts: [Int] = []
+        var quotedFields: [String] = []
+        while index < bytes.count {
+            let lineStart = index
+            var end = index
+            while end < bytes.count && bytes[end] != 10 && bytes[end] != 13 { end += 1 }
+            index = end < bytes.count && bytes[end] == 13 && end + 1 < bytes.count && bytes[end + 1] == 10 ? end + 2 : end + 1
             lineNumber += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            lines.append((lineNumber, Self.fields(of: line)))
-        }
-        guard let header = lines.first else { throw .invalidTable("\(source) is empty; expected a header row") }
-        let names = header.fields.map { $0.trimmingSpaces() }
-        for (index, name) in names.enumerated() where name.isEmpty {
-            throw .invalidTable("\(source) line \(header.number): column \(index + 1) has an empty name")
-        }
-        var seen = Set<String>()
-        for name in names where !seen.insert(name).inserted {
-            throw .invalidTable("\(source) line \(header.number): column name '\(name)' appears twice")
-        }
-        var wanted: [Int] = Array(names.indices)
-        if let selecting {
-            wanted = []
-            for name in selecting {
-                guard let index = names.firstIndex(of: name) else { throw .unknownColumn(name, available: names) }
-                wanted.append(index)
+            var blank = true
+            for k in lineStart..<end where bytes[k] != 32 && bytes[k] != 9 {
+                blank = false
+                break
             }
-        }
-        var columns = [[Double]](repeating: [], count: wanted.count)
-        for column in columns.indices { columns[column].reserveCapacity(lines.count - 1) }
-        for (number, fields) in lines.dropFirst() {
-            guard fields.count == names.count else {
-                throw .invalidTable(
-                    "\(source) line \(number) has \(fields.count) fields; the header has \(names.count)")
+            if blank { continue }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+            let quoted = line.contains(quote)
+            var fieldCount: Int
+            if quoted {
+                quotedFields = fields(of: Substring(String(decoding: line, as: UTF8.self)))
+                fieldCount = quotedFields.count
+            } else {
+                starts.removeAll(keepingCapacity: true)
+                starts.append(lineStart)
+                for k in lineStart..<end where bytes[k] == comma { starts.append(k + 1) }
+                starts.append(end + 1)
+                fieldCount = starts.count - 1
             }
-            for (position, index) in wanted.enumerated() {
-                let trimmed = fields[index].trimmingSpaces()
-                guard let value = Double(trimmed), value.isFinite else {
-                    let shown = trimmed.isEmpty ? "an empty cell" : "'\(trimmed.prefix(40))'"
+            func field(_ k: Int) -> String {
+                if quoted { return quotedFields[k].trimmingSpaces() }
+                let cell = UnsafeBufferPointer(rebasing: bytes[starts[k]..<(starts[k + 1] - 1)])
+                return String(decoding: cell, as: UTF8.self).trimmingSpaces()
+            }
+            if headerLine == 0 {
+                headerLine = lineNumber
+                names = (0..<fieldCount).map(field)
+                for (index, name) in names.enumerated() where name.isEmpty {
+                    throw .invalidTable("\(source) line \(lineNumber): column \(index + 1) has an empty name")
+                }
+                var seen = Set<String>()
+                for name in names where !seen.insert(name).inserted {
+                    throw .invalidTable("\(source) line \(lineNumber): column name '\(name)' appears twice")
+                }
+                wanted = Array(names.indices)
+                if let selecting {
+                    wanted = []
+                    for name in selecting {
+                        guard let position = names.firstIndex(of: name) else {
+                            throw .unknownColumn(name, available: names)
+                        }
+                        wanted.append(position)
+                    }
+                }
+                columns = [[Double]](repeating: [], count: wanted.count)
+                continue
+            }
+            guard fieldCount == names.count else {
+                throw .invalidTable("\(source) line \(lineNumber) has \(fieldCount) fields; the header has \(names.count)")
+            }
+            for (position, column) in wanted.enumerated() {
+                let cell = field(column)
+                guard let value = Double(cell), value.isFinite else {
+                    let shown = cell.isEmpty ? "an empty cell" : "'\(cell.prefix(40))'"
                     throw .invalidTable(
-                        "\(source) line \(number), column '\(names[index])': \(shown) is not a finite number; "
+                        "\(source) line \(lineNumber), column '\(names[column])': \(shown) is not a finite number; "
                             + "analyses need numeric columns (select others with --columns)")
                 }
                 columns[position].append(value)
             }
         }
-        try self.init(columnNames: wanted.map { names[$0] }, columns: columns)
+        guard headerLine > 0 else { throw .invalidTable("\(source) is empty; expected a header row") }
+        return try DataTable(columnNames: wanted.map { names[$0] }, columns: columns)
     }
 
     /// Splits one line into fields, honouring double quotes.
