@@ -65,8 +65,11 @@ extension DataTable {
             }
             func field(_ k: Int) -> String {
                 if quoted { return quotedFields[k].trimmingSpaces() }
-                let cell = UnsafeBufferPointer(rebasing: bytes[starts[k]..<(starts[k + 1] - 1)])
-                return String(decoding: cell, as: UTF8.self).trimmingSpaces()
+                var low = starts[k]
+                var high = starts[k + 1] - 1
+                while low < high && (bytes[low] == 32 || bytes[low] == 9) { low += 1 }
+                while high > low && (bytes[high - 1] == 32 || bytes[high - 1] == 9) { high -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[low..<high]), as: UTF8.self)
             }
             if headerLine == 0 {
                 headerLine = lineNumber
