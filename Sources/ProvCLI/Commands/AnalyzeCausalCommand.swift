@@ -20,7 +20,7 @@ struct AnalyzeCausalCommand: ParsableCommand {
 
             Examples:
               provkit analyze causal --csv runs.csv --alpha 0.01
-              provkit analyze causal --csv runs.csv --tier lr=0 --tier depth=0 --tier final_acc=1 --json
+              provkit analyze causal --csv runs.csv --tier lr=0 --tier acc=1 --json
               provkit analyze causal --csv runs.csv --dot > graph.dot
               provkit analyze causal --csv runs.csv --ci-log tests.csv
             """)

@@ -22,9 +22,10 @@ struct AnalyzeEffectCommand: ParsableCommand {
             expect no change). p <= 0.05 means the estimate fails that refutation.
 
             Examples:
-              provkit analyze effect --csv runs.csv --treatment log_lr --outcome final_acc --graph dag.json
-              provkit analyze effect --csv runs.csv --treatment n_params --outcome final_acc --alpha 0.01 \\
-                  --tier depth=0 --tier width=0 --tier n_params=1 --refute placebo,data-subset --json
+              provkit analyze effect --csv runs.csv --treatment lr --outcome acc \\
+                  --graph dag.json
+              provkit analyze effect --csv runs.csv --treatment lr --outcome acc \\
+                  --alpha 0.01 --tier lr=0 --tier acc=1 --refute placebo,data-subset
             """)
 
     @OptionGroup var input: AnalysisInputOptions

@@ -10,17 +10,19 @@ struct AnalyzeStrengthCommand: ParsableCommand {
         discussion: """
             For every column except --target (or the --columns you select):
               pearson     Pearson's r (numpy.corrcoef)
-              spearman    Spearman's rho, ties given average ranks (scipy.stats.spearmanr)
-              partial     partial correlation given all other features (inverse correlation matrix)
-              mi          KSG mutual information in nats, k = --neighbors (sklearn mutual_info_regression)
-              importance  mean drop in R^2 of a linear model when the feature is permuted, --repeats times
-                          (sklearn permutation_importance)
+              spearman    Spearman's rho, ties get average ranks (scipy spearmanr)
+              partial     partial correlation given all other features
+              mi          KSG mutual information in nats, k = --neighbors
+                          (sklearn mutual_info_regression)
+              importance  mean drop in R^2 of a linear model when the feature
+                          is permuted, --repeats times (sklearn
+                          permutation_importance)
             Marginal measures (pearson, spearman, mi) see indirect effects; partial correlation and importance \
             show what a feature adds given the others. Show both next to the causal graph.
 
             Examples:
               provkit analyze strength --csv runs.csv --target final_acc
-              provkit analyze strength --csv runs.csv --target final_acc --columns depth,width,lr,final_acc --json
+              provkit analyze strength --csv runs.csv --target acc --columns depth,lr --json
             """)
 
     @OptionGroup var input: AnalysisInputOptions

@@ -9,14 +9,14 @@ struct PCArguments: ParsableArguments {
 
     @Option(
         name: .customLong("uc-rule"),
-        help: "How colliders are found: 0 separating sets (default), 1 maxP, 2 definiteMaxP.")
+        help: "How colliders are found: 0 separating sets, 1 maxP, 2 definiteMaxP.")
     var ucRule: Int = 0
 
     @Option(
         name: .customLong("uc-priority"),
         help: """
-            Collider conflicts: 0 overwrite, 1 bidirected, 2 keep existing (default), 3 stronger first, \
-            4 stronger* first, -1 the rule's default.
+            Collider conflicts: 0 overwrite, 1 bidirected, 2 keep existing, 3 stronger first, \
+            4 stronger* first, -1 the rule's own default.
             """)
     var ucPriority: Int = 2
 
