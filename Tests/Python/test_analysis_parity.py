@@ -493,3 +493,18 @@ def test_pc_on_a4nn_history_matches_causallearn(provkit, tmp_path, name):
     assert [f["feature"] for f in strength["features"]] == ["epoch", "train_accs", "flops"]
     whole = provkit("analyze", "causal", "--csv", str(path), check=False, store=False)
     assert whole.returncode != 0 and "column 'predictions'" in whole.stderr and "line 2" in whole.stderr
+
+
+def test_causal_dot_output_parses_with_pydot(provkit, reference_csv):
+    import pydot
+
+    path, _, _, _ = reference_csv
+    dot = provkit("analyze", "causal", "--csv", str(path), "--alpha", "0.01", "--dot", store=False).stdout
+    (graph,) = pydot.graph_from_dot_data(dot)
+    edges = graph.get_edges()
+    assert len(edges) == 18 and len(graph.get_nodes()) == 14
+    undirected = {tuple(sorted((e.get_source().strip('"'), e.get_destination().strip('"')))) for e in edges
+                  if e.get("dir") == "none"}
+    assert undirected == {("depth", "n_params"), ("depth", "width"), ("n_params", "width")}
+    assert any(e.get_source().strip('"') == "final_acc" and e.get_destination().strip('"') == "early_slope"
+               and e.get("dir") is None for e in edges)
