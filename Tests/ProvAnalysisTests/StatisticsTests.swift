@@ -146,3 +146,20 @@ import Testing
         ])
     }
 }
+
+@Suite struct NumPyCompatibilityTests {
+    @Test func randomStateStandardNormalIsNumPys() {
+        // numpy.random.RandomState(0).standard_normal(3)
+        var generator = NumPyRandomState(seed: 0)
+        #expect(generator.standardNormal() == 1.764_052_345_967_664)
+        #expect(generator.standardNormal() == 0.400_157_208_367_223_3)
+        #expect(generator.standardNormal() == 0.978_737_984_105_739_2)
+    }
+
+    @Test func pairwiseSumDiffersFromSequentialAsNumPys() {
+        let values = (0..<1000).map { Double($0 % 7) * 0.1 + 1e-3 * Double($0) }
+        // Both are sums of the same values; they may differ in the last bits, never by more.
+        #expect(abs(NumPySum.pairwise(values) - NumPySum.sequential(values)) < 1e-9)
+        #expect(NumPySum.pairwise([1, 2, 3]) == 6)
+    }
+}

@@ -3,11 +3,12 @@ public struct ProvStrengthOptions: Sendable, Hashable, Codable {
     /// k of the KSG mutual-information estimator (scikit-learn's `n_neighbors`).
     public var neighbors: Int
     /// Relative size of the noise added to the scaled variables before the KSG estimate, as scikit-learn does
-    /// (1e-10 × max(1, mean |x|) × N(0, 1)) to break ties; 0 turns it off.
+    /// (1e-10 × max(1, mean |x|) × N(0, 1), from NumPy's `RandomState(seed)` stream) to break ties; 0 turns it off.
     public var jitter: Double
     /// Permutations per feature for permutation importance (scikit-learn's `n_repeats`).
     public var repeats: Int
-    /// Seed of ProvKit's generator (``ProvSeededGenerator``) for the jitter and the permutations.
+    /// Seed (0 ..< 2³²) of the MI jitter (NumPy's `RandomState(seed)` stream, so MI equals scikit-learn's with
+    /// `random_state=seed`) and of the permutations (ProvKit's ``ProvSeededGenerator``).
     public var seed: UInt64
     /// Row orders to replay instead of drawing permutations: `replay[feature][repeat]` is the row index vector
     /// giving the permuted column (`column[replay[f][r][i]]`). Used to reproduce scikit-learn's permutations.
@@ -82,6 +83,9 @@ public enum ProvFeatureStrength {
             throw .insufficientData(
                 "\(featureIndices.count) features need more than \(featureIndices.count + 1) rows; the table has \(n)")
         }
+        guard let jitterSeed = UInt32(exactly: options.seed) else {
+            throw .invalidOption("the seed must be below 2^32 (NumPy RandomState's range); got \(options.seed)")
+        }
         guard options.neighbors >= 1, options.repeats >= 1 else {
             throw .invalidOption("neighbors and repeats must be at least 1")
         }
@@ -103,7 +107,8 @@ public enum ProvFeatureStrength {
         let yRanks = ranks(y)
         let spearman = features.map { ProvCorrelation.pearson(ranks($0), yRanks) }
         let partial = try partialCorrelations(features + [y], names: names + [target])
-        let mi = mutualInformation(features, y, neighbors: options.neighbors, jitter: options.jitter, seed: options.seed)
+        let mi = mutualInformation(
+            features, y, neighbors: options.neighbors, jitter: options.jitter, seed: jitterSeed)
         let importance = try permutationImportance(
             features, y, names: names, repeats: options.repeats, seed: options.seed, replay: options.replayPermutations)
         var entries: [ProvFeatureStrengthEntry] = []

@@ -1,38 +1,39 @@
 extension ProvFeatureStrength {
     /// KSG estimates (Kraskov et al., algorithm 1) of I(xⱼ; y) in nats, as
-    /// `sklearn.feature_selection.mutual_info_regression(X, y, n_neighbors: k)` computes them: every variable is
-    /// divided by its population standard deviation (no centring), optionally jittered (see
-    /// ``ProvStrengthOptions/jitter``; scikit-learn draws its noise from NumPy's MT19937, ProvKit from its own
-    /// generator), then for each point the Chebyshev distance ε to its k-th neighbour in the joint space gives
-    /// radius = nextafter(ε, 0), nₓ and n_y count the other points within the radius in each marginal, and
+    /// `sklearn.feature_selection.mutual_info_regression(X, y, n_neighbors: k, random_state: seed)` computes them:
+    /// every variable is divided by its population standard deviation (no centring), then jittered by
+    /// `jitter`·max(1, mean |x|)·N(0, 1) drawn from NumPy's legacy `RandomState(seed)` stream (X row by row, then y),
+    /// with NumPy's summation orders, so even tied values are broken exactly as scikit-learn breaks them. Then for
+    /// each point the Chebyshev distance ε to its k-th neighbour in the joint space gives radius = nextafter(ε, 0),
+    /// nₓ and n_y count the other points within the radius in each marginal, and
     /// I = ψ(n) + ψ(k) − ⟨ψ(nₓ + 1)⟩ − ⟨ψ(n_y + 1)⟩, clamped at 0.
     public static func mutualInformation(
-        _ features: [[Double]], _ y: [Double], neighbors k: Int, jitter: Double = 1e-10, seed: UInt64 = 0
+        _ features: [[Double]], _ y: [Double], neighbors k: Int, jitter: Double = 1e-10, seed: UInt32 = 0
     ) -> [Double] {
-        var generator = ProvSeededGenerator(seed: seed)
         let n = y.count
-        var scaled = features.map(scaleByDeviation)
-        var target = scaleByDeviation(y)
+        // X: np.nanstd(X, axis=0) (rows summed in order); y: np.nanstd(y) (pairwise sums).
+        var scaled = features.map { scaleByDeviation($0, sum: NumPySum.sequential) }
+        var target = scaleByDeviation(y, sum: NumPySum.pairwise)
         if jitter > 0 {
-            // Same shape of draws as scikit-learn: an n × p matrix row by row, then the target.
-            let sizes = scaled.map { column in max(1, column.reduce(0) { $0 + abs($1) } / Double(n)) }
+            var generator = NumPyRandomState(seed: seed)
+            let sizes = scaled.map { column in max(1, NumPySum.sequential(column.map(abs)) / Double(n)) }
             for i in 0..<n {
-                for j in scaled.indices { scaled[j][i] += jitter * sizes[j] * generator.nextNormal() }
+                for j in scaled.indices { scaled[j][i] += jitter * sizes[j] * generator.standardNormal() }
             }
-            let size = max(1, target.reduce(0) { $0 + abs($1) } / Double(n))
-            for i in 0..<n { target[i] += jitter * size * generator.nextNormal() }
+            let size = max(1, NumPySum.pairwise(target.map(abs)) / Double(n))
+            for i in 0..<n { target[i] += jitter * size * generator.standardNormal() }
         }
         let targetIndex = SortedAxis(target)
         return scaled.map { x in ksg(x, target, targetIndex, k: k) }
     }
 
-    static func scaleByDeviation(_ values: [Double]) -> [Double] {
+    /// `sklearn.preprocessing.scale(v, with_mean=False)`: v / std(v) (population), a near-zero std (< 10 ε) as 1.
+    static func scaleByDeviation(_ values: [Double], sum: ([Double]) -> Double) -> [Double] {
         let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        let deviation = variance.squareRoot()
-        guard deviation > 0 else { return values }
-        return values.map { $0 / deviation }
+        let mean = sum(values) / n
+        let deviation = (sum(values.map { ($0 - mean) * ($0 - mean) }) / n).squareRoot()
+        let scale = deviation < 10 * Double.ulpOfOne ? 1 : deviation
+        return values.map { $0 / scale }
     }
 
     /// One KSG estimate for scaled samples.

@@ -36,7 +36,11 @@ struct AnalyzeStrengthCommand: ParsableCommand {
     @Option(help: "Permutations per feature for permutation importance.")
     var repeats = 10
 
-    @Option(help: "Seed for the permutations and the MI jitter (ProvKit's generator; same seed, same result).")
+    @Option(
+        help: """
+            Seed (below 2^32): the MI jitter uses NumPy's RandomState(seed) stream, so MI equals scikit-learn's with \
+            random_state=seed; the permutations use ProvKit's generator.
+            """)
     var seed: UInt64 = 0
 
     @Option(
