@@ -156,6 +156,18 @@ import Testing
         #expect(generator.standardNormal() == 0.978_737_984_105_739_2)
     }
 
+    @Test func randomStateSeedAndShuffleAreNumPys() {
+        // numpy.random.RandomState(0).randint(2**31); RandomState(7).shuffle(arange(10)) twice.
+        var seeding = NumPyRandomState(seed: 0)
+        #expect(seeding.randomSeed31() == 209_652_396)
+        var generator = NumPyRandomState(seed: 7)
+        var values = Array(0..<10)
+        generator.shuffle(&values)
+        #expect(values == [8, 5, 0, 2, 1, 9, 7, 3, 6, 4])
+        generator.shuffle(&values)
+        #expect(values == [5, 2, 0, 9, 4, 8, 1, 7, 3, 6])
+    }
+
     @Test func pairwiseSumDiffersFromSequentialAsNumPys() {
         let values = (0..<1000).map { Double($0 % 7) * 0.1 + 1e-3 * Double($0) }
         // Both are sums of the same values; they may differ in the last bits, never by more.

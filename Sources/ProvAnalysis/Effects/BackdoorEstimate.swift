@@ -1,4 +1,5 @@
-/// A refutation test of an effect estimate (DoWhy's refuters, with ProvKit's seeded generator).
+/// A refutation test of an effect estimate (DoWhy's refuters, drawing from NumPy's legacy `RandomState(seed)` stream
+/// as DoWhy does when given `random_state=np.random.RandomState(seed)`).
 public enum ProvRefuterKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Replace the treatment by a random permutation of itself; the new effect should be ≈ 0.
     case placebo
@@ -17,7 +18,9 @@ public struct ProvEffectOptions: Sendable, Hashable, Codable {
     /// Simulations per refuter. With 100 or more the p-value is DoWhy's two-sided percentile test, below 100 its
     /// one-sided normal test.
     public var simulations: Int
-    /// Seed of ProvKit's generator for the refuters.
+    /// Seed (below 2³²) of each refuter's NumPy `RandomState` stream: a refuter run with seed s draws what DoWhy draws
+    /// with `random_state=np.random.RandomState(s)` (placebo: `choice(n, n, replace=False)`; random common cause:
+    /// `normal(size=n)`; data subset: pandas `sample(frac=…)`, i.e. `choice(n, round(frac·n), replace=False)`).
     public var seed: UInt64
     /// Fraction of rows each data-subset simulation keeps.
     public var subsetFraction: Double
@@ -119,9 +122,12 @@ public enum ProvBackdoor {
         let quantile = ProvDistributions.studentTQuantile(1 - (1 - options.confidenceLevel) / 2, degrees: Double(dof))
         let tStatistic = effect / se
         let pValue = 2 * ProvDistributions.studentTSurvival(abs(tStatistic), degrees: Double(dof))
+        guard let numpySeed = UInt32(exactly: options.seed) else {
+            throw .invalidOption("the seed must be below 2^32 (NumPy RandomState's range); got \(options.seed)")
+        }
         var refutations: [ProvRefutation] = []
-        for (index, kind) in options.refuters.enumerated() {
-            var generator = ProvSeededGenerator(seed: options.seed &+ UInt64(index) &* 0x9E37_79B9)
+        for kind in options.refuters {
+            var generator = NumPyRandomState(seed: numpySeed)
             refutations.append(
                 try refute(
                     kind, t: t, y: y, z: z, names: names, estimate: effect, options: options, generator: &generator))
@@ -135,7 +141,7 @@ public enum ProvBackdoor {
 
     static func refute(
         _ kind: ProvRefuterKind, t: [Double], y: [Double], z: [[Double]], names: [String], estimate: Double,
-        options: ProvEffectOptions, generator: inout ProvSeededGenerator
+        options: ProvEffectOptions, generator: inout NumPyRandomState
     ) throws(AnalysisError) -> ProvRefutation {
         let n = y.count
         var effects: [Double] = []
@@ -146,11 +152,11 @@ public enum ProvBackdoor {
                 let placebo = order.map { t[$0] }
                 effects.append(try ProvOLS.fit(regressors: [placebo] + z, y: y, names: names).coefficients[1])
             case .randomCommonCause:
-                let w = (0..<n).map { _ in generator.nextNormal() }
+                let w = (0..<n).map { _ in generator.standardNormal() }
                 effects.append(try ProvOLS.fit(regressors: [t] + z + [w], y: y, names: names + ["w_random"]).coefficients[1])
             case .dataSubset:
                 let size = Int((options.subsetFraction * Double(n)).rounded(.toNearestOrEven))
-                let rows = generator.subset(size, of: n)
+                let rows = Array(generator.permutation(n).prefix(size))
                 let fit = try ProvOLS.fit(
                     regressors: ([t] + z).map { column in rows.map { column[$0] } }, y: rows.map { y[$0] },
                     names: names)

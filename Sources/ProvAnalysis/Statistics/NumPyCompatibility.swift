@@ -47,6 +47,40 @@ struct NumPyRandomState {
         return (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
     }
 
+    /// `random_interval(max)`: a uniform integer in 0...max by masked rejection on 32-bit draws (max < 2³²).
+    mutating func interval(_ max: UInt32) -> UInt32 {
+        if max == 0 { return 0 }
+        var mask = max
+        mask |= mask >> 1
+        mask |= mask >> 2
+        mask |= mask >> 4
+        mask |= mask >> 8
+        mask |= mask >> 16
+        while true {
+            let value = next32() & mask
+            if value <= max { return value }
+        }
+    }
+
+    /// `RandomState.randint(2**31)`: the seed scikit-learn derives for permutation importance.
+    mutating func randomSeed31() -> UInt32 { next32() & 0x7FFF_FFFF }
+
+    /// `RandomState.shuffle(array)` for a 1-D array (Fisher–Yates from the end with `random_interval`).
+    mutating func shuffle(_ values: inout [Int]) {
+        guard values.count > 1 else { return }
+        for i in stride(from: values.count - 1, through: 1, by: -1) {
+            let j = Int(interval(UInt32(i)))
+            values.swapAt(i, j)
+        }
+    }
+
+    /// `RandomState.permutation(count)` (also `choice(count, size, replace=False)`, which takes its prefix).
+    mutating func permutation(_ count: Int) -> [Int] {
+        var values = Array(0..<count)
+        shuffle(&values)
+        return values
+    }
+
     /// `RandomState.standard_normal()` (legacy_gauss).
     mutating func standardNormal() -> Double {
         if let cached = cachedGauss {

@@ -6,11 +6,10 @@
     import Darwin
 #endif
 
-/// ProvKit's reproducible random number generator: xoshiro256** seeded through SplitMix64.
+/// A small reproducible random number generator (xoshiro256** seeded through SplitMix64) for simulations and tests.
 ///
-/// Every randomised analysis (permutation importance, refuters, the KSG jitter) takes a seed and draws from this
-/// generator, so the same seed gives the same result on every platform. It is not NumPy's MT19937: results are
-/// statistically, not bitwise, comparable with scikit-learn's and DoWhy's.
+/// The analyses with a Python reference (MI jitter, permutation importance, refuters) do not use it: they draw from
+/// NumPy's legacy `RandomState` stream (`NumPyRandomState`), so a seed gives the reference's own draws.
 public struct ProvSeededGenerator: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 

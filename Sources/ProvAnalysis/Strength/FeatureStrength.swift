@@ -7,8 +7,8 @@ public struct ProvStrengthOptions: Sendable, Hashable, Codable {
     public var jitter: Double
     /// Permutations per feature for permutation importance (scikit-learn's `n_repeats`).
     public var repeats: Int
-    /// Seed (0 ..< 2³²) of the MI jitter (NumPy's `RandomState(seed)` stream, so MI equals scikit-learn's with
-    /// `random_state=seed`) and of the permutations (ProvKit's ``ProvSeededGenerator``).
+    /// Seed (0 ..< 2³²) of the MI jitter and the permutations, both drawn as scikit-learn draws them from NumPy's
+    /// legacy `RandomState(seed)` stream, so results equal scikit-learn's with `random_state=seed`.
     public var seed: UInt64
     /// Row orders to replay instead of drawing permutations: `replay[feature][repeat]` is the row index vector
     /// giving the permuted column (`column[replay[f][r][i]]`). Used to reproduce scikit-learn's permutations.
@@ -83,7 +83,7 @@ public enum ProvFeatureStrength {
             throw .insufficientData(
                 "\(featureIndices.count) features need more than \(featureIndices.count + 1) rows; the table has \(n)")
         }
-        guard let jitterSeed = UInt32(exactly: options.seed) else {
+        guard let numpySeed = UInt32(exactly: options.seed) else {
             throw .invalidOption("the seed must be below 2^32 (NumPy RandomState's range); got \(options.seed)")
         }
         guard options.neighbors >= 1, options.repeats >= 1 else {
@@ -108,9 +108,9 @@ public enum ProvFeatureStrength {
         let spearman = features.map { ProvCorrelation.pearson(ranks($0), yRanks) }
         let partial = try partialCorrelations(features + [y], names: names + [target])
         let mi = mutualInformation(
-            features, y, neighbors: options.neighbors, jitter: options.jitter, seed: jitterSeed)
+            features, y, neighbors: options.neighbors, jitter: options.jitter, seed: numpySeed)
         let importance = try permutationImportance(
-            features, y, names: names, repeats: options.repeats, seed: options.seed, replay: options.replayPermutations)
+            features, y, names: names, repeats: options.repeats, seed: numpySeed, replay: options.replayPermutations)
         var entries: [ProvFeatureStrengthEntry] = []
         for j in features.indices {
             let drops = importance.drops[j]

@@ -1,11 +1,12 @@
 extension ProvFeatureStrength {
     /// Permutation importance of an OLS linear model, as `sklearn.inspection.permutation_importance(
-    /// LinearRegression().fit(X, y), X, y, n_repeats: repeats)` with the R² scorer: for each feature, a fresh
-    /// generator (seeded from `seed`) shuffles a row-index vector in place once per repeat, the column is replaced by
-    /// itself re-indexed (so shuffles compound, as in scikit-learn), and the importance is R²(X) − R²(X permuted).
-    /// `replay` substitutes given row orders for the draws.
+    /// LinearRegression().fit(X, y), X, y, n_repeats: repeats, random_state: seed)` with the R² scorer: a column seed
+    /// is drawn as `RandomState(seed).randint(2**31)`; for each feature a fresh `RandomState(column seed)` shuffles a
+    /// row-index vector in place once per repeat, the column is replaced by itself re-indexed (so shuffles compound),
+    /// and the importance is R²(X) − R²(X permuted). The draws follow NumPy's legacy stream, so the permutations are
+    /// scikit-learn's own. `replay` substitutes given row orders.
     public static func permutationImportance(
-        _ features: [[Double]], _ y: [Double], names: [String], repeats: Int, seed: UInt64, replay: [[[Int]]]? = nil
+        _ features: [[Double]], _ y: [Double], names: [String], repeats: Int, seed: UInt32, replay: [[[Int]]]? = nil
     ) throws(AnalysisError) -> (baseline: Double, drops: [[Double]]) {
         let fit = try ProvOLS.fit(regressors: features, y: y, names: names)
         let n = y.count
@@ -21,9 +22,11 @@ extension ProvFeatureStrength {
             return 1 - residual / total
         }
         let baseline = r2(fitted)
+        var seeding = NumPyRandomState(seed: seed)
+        let columnSeed = seeding.randomSeed31()
         var drops: [[Double]] = []
         for (j, column) in features.enumerated() {
-            var generator = ProvSeededGenerator(seed: seed &+ 0x5EED)
+            var generator = NumPyRandomState(seed: columnSeed)
             var shuffling = Array(0..<n)
             var current = column
             var featureDrops: [Double] = []
@@ -33,7 +36,7 @@ extension ProvFeatureStrength {
                 if let replay {
                     permuted = replay[j][repeatIndex].map { column[$0] }
                 } else {
-                    shuffling.shuffle(using: &generator)
+                    generator.shuffle(&shuffling)
                     permuted = shuffling.map { current[$0] }
                 }
                 current = permuted

@@ -17,9 +17,10 @@ struct AnalyzeEffectCommand: ParsableCommand {
 
             The effect is the treatment's coefficient in OLS of outcome on intercept, treatment and the adjustment \
             set, with a Student-t confidence interval: DoWhy's backdoor.linear_regression (effect_modifiers=[]). \
-            Refuters re-estimate on altered data (ProvKit's seeded generator): placebo (treatment permuted; expect \
-            ~0), random-common-cause (an extra random confounder; expect no change), data-subset (80% of rows; \
-            expect no change). p <= 0.05 means the estimate fails that refutation.
+            Refuters re-estimate on altered data: placebo (treatment permuted; expect ~0), random-common-cause (an \
+            extra random confounder; expect no change), data-subset (80% of rows; expect no change). They draw from \
+            NumPy's RandomState(--seed) stream as DoWhy does, so they reproduce DoWhy's refute_estimate with \
+            random_state=np.random.RandomState(seed). p <= 0.05 means the estimate fails that refutation.
 
             Examples:
               provkit analyze effect --csv runs.csv --treatment lr --outcome acc \\
@@ -51,7 +52,7 @@ struct AnalyzeEffectCommand: ParsableCommand {
     @Option(help: "Simulations per refuter (>= 100: two-sided percentile p-value; fewer: one-sided normal).")
     var simulations = 100
 
-    @Option(help: "Seed for the refuters (ProvKit's generator).")
+    @Option(help: "Seed (below 2^32) of the refuters' NumPy RandomState stream.")
     var seed: UInt64 = 0
 
     @Option(name: .customLong("confidence-level"), help: "Confidence level of the interval.")

@@ -38,8 +38,8 @@ struct AnalyzeStrengthCommand: ParsableCommand {
 
     @Option(
         help: """
-            Seed (below 2^32): the MI jitter uses NumPy's RandomState(seed) stream, so MI equals scikit-learn's with \
-            random_state=seed; the permutations use ProvKit's generator.
+            Seed (below 2^32) of the MI jitter and the permutations, drawn from NumPy's RandomState(seed) stream as \
+            scikit-learn does: results equal scikit-learn's with random_state=seed.
             """)
     var seed: UInt64 = 0
 
