@@ -69,6 +69,8 @@ public enum AnalysisError: Error, Sendable, Hashable, CustomStringConvertible {
     case insufficientData(String)
     /// An option is out of range or contradicts another.
     case invalidOption(String)
+    /// The causal question has no answer from this graph (an effect not identified, no causal path).
+    case notIdentified(String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,7 @@ public enum AnalysisError: Error, Sendable, Hashable, CustomStringConvertible {
             "no column '\(name)'; the table has: \(available.joined(separator: ", "))"
         case .insufficientData(let message): "not enough data: \(message)"
         case .invalidOption(let message): "invalid option: \(message)"
+        case .notIdentified(let message): "not identified: \(message)"
         }
     }
 }

@@ -7,6 +7,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         abstract: "Explain model behaviour from captured runs: features, learning curves, strength, causes, effects.",
         subcommands: [
             // causal discovery / strength / effects (CSV or stored runs):
+            AnalyzeCausalCommand.self, AnalyzeStrengthCommand.self, AnalyzeEffectCommand.self,
             // learning curves / feature tables / report:
             Features.self, Curves.self, Report.self,
         ]
