@@ -12,6 +12,11 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// Writing results for people (aligned tables) and for programs (JSON).
 enum Output {
+    /// Writes `note: message` to standard error (advice that is not the command's result).
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+    }
+
     /// Prints a value as pretty, key-sorted JSON, with NaN and infinities as MLflow's strings.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

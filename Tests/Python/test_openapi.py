@@ -23,6 +23,7 @@ def test_the_document_is_openapi_3_1_with_every_native_route():
         "/api/provkit/v1/events", "/api/provkit/v1/runs", "/api/provkit/v1/runs/{id}",
         "/api/provkit/v1/lineage/{id}", "/api/provkit/v1/taxonomy", "/health",
         "/api/provkit/v1/analysis/features", "/api/provkit/v1/analysis/curves", "/api/provkit/v1/analysis/report",
+        "/api/provkit/v1/analysis/explain",
     }
     for name, schema in SPEC["components"]["schemas"].items():
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -81,6 +82,13 @@ def test_analysis_answers_match_the_schemas(mlflow_server):
     assert classes["net-2"] == "never_learner" and classes["net-0"] == "early_learner"
     report = requests.get(f"{api}/analysis/report", params={"experiment": name}, timeout=60).json()
     validator("AnalysisReport").validate(report)
+    explanation = requests.get(f"{api}/analysis/explain", params={"experiment": name}, timeout=60).json()
+    validator("ExperimentExplanation").validate(explanation)
+    assert "at least 10 runs" in explanation["notes"][0]
+    for params in ({"experiment": name, "alpha": "2"}, {"experiment": name, "outcome": "nope"}):
+        answer = requests.get(f"{api}/analysis/explain", params=params, timeout=30)
+        assert answer.status_code == 400, (params, answer.status_code, answer.text)
+        validator("Error").validate(answer.json())
     html = requests.get(f"{api}/analysis/report", params={"experiment": name, "format": "html"}, timeout=60)
     assert html.headers["content-type"].startswith("text/html") and "<svg" in html.text
     for params in ({}, {"experiment": "no-such-experiment"}, {"experiment": name, "metric": "nope"},

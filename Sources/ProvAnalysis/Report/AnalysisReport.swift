@@ -96,12 +96,13 @@ public struct AnalysisReport: Sendable, Hashable, Codable {
 }
 
 extension AnalysisReport {
-    /// Builds the report's own sections (features and curves) for an experiment; strength and causal sections are
-    /// left for the caller to fill.
+    /// Builds the report for an experiment: features and curves, and (unless `explanation` is `nil`) the feature
+    /// strength for the outcome and the causal graph from ``ExperimentExplanation``.
     /// - Parameter generatedAt: the time to print (ISO 8601).
     public static func make(
         for experiment: ExperimentData, selection: CurveMetricSelection = CurveMetricSelection(),
-        analyzer: CurveAnalyzer = CurveAnalyzer(), generatedAt: String
+        analyzer: CurveAnalyzer = CurveAnalyzer(), explanation: ExperimentExplanation.Options? = .init(),
+        generatedAt: String
     ) throws(AnalysisError) -> AnalysisReport {
         let features = try FeatureExtractor(
             curves: selection, classifier: analyzer.classifier, reachFraction: analyzer.reachFraction
@@ -111,7 +112,9 @@ extension AnalysisReport {
         if curves.results.isEmpty {
             notes.append("No run has an accuracy series, so there are no learning curves; name one with --metric.")
         }
-        return AnalysisReport(
+        var report = AnalysisReport(
             experiment: experiment.name, generatedAt: generatedAt, features: features, curves: curves, notes: notes)
+        if let explanation { report.include(ExperimentExplanation.make(features: features, options: explanation)) }
+        return report
     }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import ProvAnalysis
 
-/// Where an analysis gets its table: today a CSV file (`--csv`), narrowed with `--columns`. Stored runs
-/// (`--experiment`) plug in here too.
+/// Where an analysis gets its table: a CSV file (`--csv`) or the numeric feature table of an experiment's stored
+/// runs (`--experiment`), narrowed with `--columns`.
 struct AnalysisInputOptions: ParsableArguments {
     @Option(
         name: .customLong("csv"),
@@ -13,13 +13,39 @@ struct AnalysisInputOptions: ParsableArguments {
     var csv: String?
 
     @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Analyse the stored runs of this experiment (name or id): the numeric columns of its feature table "
+                + "(provkit analyze features), with the taxonomy's tiers as PC background knowledge.",
+            valueName: "name"))
+    var experiment: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --experiment: drop categorical features or one-hot encode them (k - 1 columns).",
+            valueName: "drop|one-hot"))
+    var categoricals: FeatureTable.CategoricalEncoding = .drop
+
+    @Option(
+        help: ArgumentHelp(
+            "With --experiment: leave out features some run lacks, or the runs that lack some feature.",
+            valueName: "drop-columns|drop-rows"))
+    var missing: FeatureTable.MissingValues = .dropColumns
+
+    @Option(
         help: ArgumentHelp(
             "Use only these columns, in this order (comma-separated names). Default: every column.",
             valueName: "a,b,..."))
     var columns: String?
 
+    @OptionGroup(title: "Store options (with --experiment)") var storeOptions: StoreOptions
+
     func validate() throws {
-        guard csv != nil else { throw ValidationError("give the table with --csv FILE") }
+        switch (csv, experiment) {
+        case (nil, nil): throw ValidationError("give the table with --csv FILE or --experiment NAME")
+        case (.some, .some): throw ValidationError("give either --csv or --experiment, not both")
+        default: break
+        }
     }
 
     /// The selected columns, in order, or nil for all.
@@ -27,25 +53,61 @@ struct AnalysisInputOptions: ParsableArguments {
         columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
+    /// A table to analyse, with the background knowledge its source implies (the taxonomy's tiers and the
+    /// exogenous dataset for stored runs; none for a CSV).
+    struct LoadedTable {
+        var table: DataTable
+        var knowledge: ProvBackgroundKnowledge?
+    }
+
     /// Reads and selects the table; `requiring` names columns an analysis needs even when `--columns` omits them
     /// (the target, treatment, outcome), appended after the selection.
-    func loadTable(requiring required: [String] = []) throws -> DataTable {
-        guard let path = csv else { throw CLIError("give the table with --csv FILE") }
+    func load(requiring required: [String] = []) async throws -> LoadedTable {
+        var names = selectedColumns
+        if names != nil { for name in required where !names!.contains(name) { names!.append(name) } }
+        if let experiment { return try await loadExperiment(experiment, columns: names) }
+        guard let path = csv else { throw CLIError("give the table with --csv FILE or --experiment NAME") }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw CLIError("cannot read \(path): \(error.localizedDescription)")
         }
-        var names = selectedColumns
-        if names != nil { for name in required where !names!.contains(name) { names!.append(name) } }
         do {
-            return try DataTable(csv: text, source: path, selecting: names)
+            return LoadedTable(table: try DataTable(csv: text, source: path, selecting: names), knowledge: nil)
         } catch {
             throw CLIError(error.description)
         }
     }
+
+    private func loadExperiment(_ experiment: String, columns names: [String]?) async throws -> LoadedTable {
+        let store = try await storeOptions.open()
+        let data = try await ExperimentData.load(experiment, from: store)
+        guard !data.runs.isEmpty else { throw CLIError("experiment '\(data.name)' has no runs yet") }
+        let view: FeatureTable.NumericView
+        do {
+            view = try FeatureExtractor().table(for: data).numeric(categoricals: categoricals, missing: missing)
+        } catch { throw error.cli }
+        if !view.dropped.isEmpty {
+            Output.note(
+                "left out: " + view.dropped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
+                    + " (see provkit analyze features)")
+        }
+        var table = view.table
+        if let names {
+            do { table = try table.selecting(names) } catch { throw error.cli }
+        }
+        var tiers: [String: Int] = [:]
+        for (name, tier) in zip(view.table.columnNames, view.tiers) where table.columnNames.contains(name) {
+            tiers[name] = tier
+        }
+        let exogenous = view.exogenous.filter(table.columnNames.contains)
+        return LoadedTable(table: table, knowledge: ProvBackgroundKnowledge(tiers: tiers, exogenous: exogenous))
+    }
 }
+
+extension FeatureTable.CategoricalEncoding: ExpressibleByArgument {}
+extension FeatureTable.MissingValues: ExpressibleByArgument {}
 
 extension AnalysisError {
     /// As a CLI error (`Error: …`, exit 1).

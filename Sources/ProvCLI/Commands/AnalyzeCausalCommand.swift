@@ -3,7 +3,7 @@ import Foundation
 import ProvAnalysis
 
 /// `provkit analyze causal`: PC causal discovery with Fisher-z tests, exactly as causal-learn's `pc`.
-struct AnalyzeCausalCommand: ParsableCommand {
+struct AnalyzeCausalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "causal",
         abstract: "Discover a causal graph (PC algorithm, Fisher-z tests), identical to causal-learn's pc().",
@@ -23,6 +23,12 @@ struct AnalyzeCausalCommand: ParsableCommand {
               provkit analyze causal --csv runs.csv --tier lr=0 --tier acc=1 --json
               provkit analyze causal --csv runs.csv --dot > graph.dot
               provkit analyze causal --csv runs.csv --ci-log tests.csv
+              provkit analyze causal --experiment a4nn --alpha 0.01
+
+            With --experiment, the table is the numeric part of the experiment's feature table (provkit analyze \
+            features) and its taxonomy tiers are the background knowledge: the dataset and its metadata (0) before \
+            configuration, architecture and system (1), before training behaviour (2), before outcomes (3); nothing \
+            causes the dataset. --tier, --tiers and --exogenous add to or override them.
             """)
 
     @OptionGroup var input: AnalysisInputOptions
@@ -42,9 +48,10 @@ struct AnalyzeCausalCommand: ParsableCommand {
         if json && dot { throw ValidationError("choose one of --json and --dot") }
     }
 
-    func run() throws {
-        let table = try input.loadTable()
-        let options = try pc.options(recordTests: ciLog != nil)
+    func run() async throws {
+        let loaded = try await input.load()
+        let table = loaded.table
+        let options = try pc.options(recordTests: ciLog != nil, derived: loaded.knowledge)
         let result: ProvPCResult
         do { result = try ProvPC.run(table, options: options) } catch { throw error.cli }
         if let path = ciLog {

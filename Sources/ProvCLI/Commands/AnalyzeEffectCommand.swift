@@ -3,7 +3,7 @@ import Foundation
 import ProvAnalysis
 
 /// `provkit analyze effect`: a backdoor-adjusted causal effect with confidence interval and refuters.
-struct AnalyzeEffectCommand: ParsableCommand {
+struct AnalyzeEffectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "effect",
         abstract: "Estimate the causal effect of a treatment column on an outcome (backdoor adjustment, OLS).",
@@ -75,8 +75,9 @@ struct AnalyzeEffectCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let table = try input.loadTable(requiring: [treatment, outcome])
+    func run() async throws {
+        let loaded = try await input.load(requiring: [treatment, outcome])
+        let table = loaded.table
         let options = ProvEffectOptions(
             confidenceLevel: confidenceLevel, refuters: try refuters(), simulations: simulations, seed: seed)
         let adjustment: [String]
@@ -98,7 +99,7 @@ struct AnalyzeEffectCommand: ParsableCommand {
                 do { causalGraph = try interchange.graph() } catch { throw error.cli }
                 source = "optimal set of the graph in \(path)"
             } else {
-                do { causalGraph = try ProvPC.run(table, options: try pc.options()).graph } catch let error as AnalysisError {
+                do { causalGraph = try ProvPC.run(table, options: try pc.options(derived: loaded.knowledge)).graph } catch let error as AnalysisError {
                     throw error.cli
                 }
                 source = "optimal set of the graph PC discovered (alpha \(pc.alpha))"

@@ -3,7 +3,7 @@ import Foundation
 import ProvAnalysis
 
 /// `provkit analyze strength`: how strongly each feature is associated with a target.
-struct AnalyzeStrengthCommand: ParsableCommand {
+struct AnalyzeStrengthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strength",
         abstract: "Rank features by association with a target: Pearson, Spearman, partial correlation, MI, importance.",
@@ -58,8 +58,8 @@ struct AnalyzeStrengthCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    func run() throws {
-        let table = try input.loadTable(requiring: [target])
+    func run() async throws {
+        let table = try await input.load(requiring: [target]).table
         var replay: [[[Int]]]?
         if let path = replayPermutations {
             do { replay = try JSONDecoder().decode([[[Int]]].self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {

@@ -45,14 +45,23 @@ struct PCArguments: ParsableArguments {
         guard (0...2).contains(ucRule) else { throw ValidationError("--uc-rule must be 0, 1 or 2") }
     }
 
-    func knowledge() throws -> ProvBackgroundKnowledge? {
-        var knowledge = ProvBackgroundKnowledge()
+    /// The background knowledge: `derived` (what the table's source implies, e.g. the taxonomy's tiers of stored
+    /// runs) with --tiers, --tier and --exogenous applied over it (a column's tier given here wins).
+    func knowledge(derived: ProvBackgroundKnowledge? = nil) throws -> ProvBackgroundKnowledge? {
+        var knowledge = derived ?? ProvBackgroundKnowledge()
         if let path = tiersFile {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw CLIError("cannot read \(path): \(error.localizedDescription)")
             }
-            do { knowledge = try JSONDecoder().decode(ProvBackgroundKnowledge.self, from: data) } catch {
+            do {
+                let given = try JSONDecoder().decode(ProvBackgroundKnowledge.self, from: data)
+                knowledge.tiers.merge(given.tiers) { _, new in new }
+                knowledge.forbidWithinTiers += given.forbidWithinTiers
+                knowledge.exogenous += given.exogenous
+                knowledge.forbidden += given.forbidden
+                knowledge.required += given.required
+            } catch {
                 throw CLIError(
                     "\(path) is not background knowledge JSON ({\"tiers\": {\"col\": 0}, \"exogenous\": [\"col\"], ...}): \(error)")
             }
@@ -69,10 +78,10 @@ struct PCArguments: ParsableArguments {
     }
 
     /// The options for ``ProvPC``.
-    func options(recordTests: Bool = false) throws -> ProvPCOptions {
+    func options(recordTests: Bool = false, derived: ProvBackgroundKnowledge? = nil) throws -> ProvPCOptions {
         ProvPCOptions(
             alpha: alpha, stable: !noStable, colliderRule: ProvPCOptions.ColliderRule(rawValue: ucRule) ?? .sepset,
-            colliderPriority: ucPriority, maxConditioningSize: maxK, backgroundKnowledge: try knowledge(),
+            colliderPriority: ucPriority, maxConditioningSize: maxK, backgroundKnowledge: try knowledge(derived: derived),
             recordTests: recordTests)
     }
 }

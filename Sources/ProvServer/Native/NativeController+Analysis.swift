@@ -5,13 +5,15 @@ import ProvAnalysis
 import ProvModel
 import ProvStore
 
-/// The analysis routes of the native API: `GET analysis/features`, `analysis/curves` and `analysis/report`, each
+/// The analysis routes of the native API: `GET analysis/features`, `analysis/curves`, `analysis/explain` and
+/// `analysis/report`, each
 /// with `experiment` (name or id) and optional `metric` (the accuracy key) and `classes` (the class count where runs
 /// record none). They read the store and store nothing.
 extension NativeController {
     func registerAnalysis(on api: RouterGroup<Context>) {
         api.get("analysis/features", use: features)
         api.get("analysis/curves", use: curves)
+        api.get("analysis/explain", use: explain)
         api.get("analysis/report", use: report)
     }
 
@@ -68,6 +70,28 @@ extension NativeController {
                 try CurveAnalyzer(predictor: PenguinPredictor(configuration: predictor)).analyze(
                     data, selection: selection)
             })
+    }
+
+    /// `GET analysis/explain?outcome=KEY&alpha=A`: feature strength for the outcome and the PC graph over the numeric
+    /// feature table with the taxonomy's tiers (as `provkit analyze strength|causal --experiment`).
+    func explain(_ request: Request, context: Context) async throws -> Response {
+        var options = ExperimentExplanation.Options(outcome: request.query["outcome"])
+        if let alpha = request.query["alpha"] {
+            guard let value = Double(alpha), value > 0, value < 1 else {
+                throw APIError.invalid("alpha must be a number between 0 and 1, not '\(alpha)'")
+            }
+            options.alpha = value
+        }
+        let (data, selection) = try await analysisInput(request)
+        let features = try analysing { () throws(AnalysisError) in
+            try FeatureExtractor(curves: selection).table(for: data)
+        }
+        if let outcome = options.outcome, features.column(named: outcome) == nil {
+            throw APIError.invalid(
+                "no feature '\(outcome)'; the experiment's features are: "
+                    + features.columns.map(\.name).joined(separator: ", "))
+        }
+        return try JSONBody.response(ExperimentExplanation.make(features: features, options: options))
     }
 
     /// `GET analysis/report?format=json|html`: the report (JSON by default, or the self-contained HTML page).
