@@ -264,9 +264,10 @@ public enum ReportRenderer {
     static func graphFigure(_ graph: ReportGraph) -> String {
         let columns = Dictionary(grouping: graph.nodes) { $0.tier ?? Int.max }
         let order = columns.keys.sorted()
-        let columnWidth = 200.0
+        // Boxes wide enough for the longest label (about 6.6 px per character at 11 px).
+        let nodeWidth = max(150.0, Double(graph.nodes.map(\.label.count).max() ?? 0) * 6.6 + 16)
+        let columnWidth = nodeWidth + 50
         let rowHeight = 46.0
-        let nodeWidth = 150.0
         let nodeHeight = 26.0
         let width = Double(max(order.count, 1)) * columnWidth + 20
         let height = Double(columns.values.map(\.count).max() ?? 1) * rowHeight + 40
@@ -287,24 +288,58 @@ public enum ReportRenderer {
             svg +=
                 "<text x=\"\(f(20 + Double(columnIndex) * columnWidth))\" y=\"14\" font-size=\"11\" fill=\"#555\">\(tier == Int.max ? "no tier" : "tier \(tier)")</text>"
         }
+        // Whether a point lies on a node box other than the edge's own ends (with a small margin).
+        func hitsOtherNode(_ point: (Double, Double), except ends: Set<String>) -> Bool {
+            position.contains { id, center in
+                !ends.contains(id) && abs(point.0 - center.0) < nodeWidth / 2 + 4
+                    && abs(point.1 - center.1) < nodeHeight / 2 + 4
+            }
+        }
+        // Points of the quadratic curve from `a` to `b` bowed by `bow` (0 = the straight line), at t = 0.05...0.95.
+        func samples(_ a: (Double, Double), _ b: (Double, Double), control: (Double, Double)) -> [(Double, Double)] {
+            stride(from: 0.05, through: 0.951, by: 0.05).map { t in
+                let u = 1 - t
+                return (
+                    u * u * a.0 + 2 * u * t * control.0 + t * t * b.0, u * u * a.1 + 2 * u * t * control.1 + t * t * b.1
+                )
+            }
+        }
         for edge in graph.edges {
             guard let from = position[edge.from], let to = position[edge.to] else { continue }
-            // End the line at the target box's border.
             let dx = to.0 - from.0
             let dy = to.1 - from.1
             let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
-            let shrinkX = abs(dx) > 0 ? (nodeWidth / 2) / abs(dx) : .infinity
-            let shrinkY = abs(dy) > 0 ? (nodeHeight / 2) / abs(dy) : .infinity
-            let t = min(shrinkX, shrinkY, 0.5)
-            let start = (from.0 + dx * t, from.1 + dy * t)
-            let end = (to.0 - dx * t, to.1 - dy * t)
+            // A straight line unless it would cross another node; then the least-bowed curve that crosses none
+            // (alternating sides), so an edge that skips a column never looks like two edges through a node.
+            let ends: Set<String> = [edge.from, edge.to]
+            let middle = ((from.0 + to.0) / 2, (from.1 + to.1) / 2)
+            let normal = (-dy / length, dx / length)
+            var control = middle
+            for bow in [0.0, 28, -28, 56, -56, 84, -84, 112, -112] {
+                let candidate = (middle.0 + normal.0 * bow, middle.1 + normal.1 * bow)
+                if !samples(from, to, control: candidate).contains(where: { hitsOtherNode($0, except: ends) }) {
+                    control = candidate
+                    break
+                }
+                if bow == -112 { control = (middle.0 + normal.0 * 28, middle.1 + normal.1 * 28) }
+            }
+            // End the curve at the boxes' borders: walk in from each end until outside the box.
+            let points = [from] + samples(from, to, control: control) + [to]
+            func inside(_ p: (Double, Double), _ c: (Double, Double)) -> Bool {
+                abs(p.0 - c.0) <= nodeWidth / 2 && abs(p.1 - c.1) <= nodeHeight / 2
+            }
+            let start = points.first { !inside($0, from) } ?? from
+            let end = points.last { !inside($0, to) } ?? to
+            let path =
+                control == middle
+                ? "M\(f(start.0)),\(f(start.1)) L\(f(end.0)),\(f(end.1))"
+                : "M\(f(start.0)),\(f(start.1)) Q\(f(control.0)),\(f(control.1)) \(f(end.0)),\(f(end.1))"
             svg +=
-                "<line x1=\"\(f(start.0))\" y1=\"\(f(start.1))\" x2=\"\(f(end.0))\" y2=\"\(f(end.1))\" stroke=\"#333\" stroke-width=\"1.3\"\(edge.directed ? " marker-end=\"url(#arrow)\"" : "")><title>\(escape(edge.from)) \(edge.directed ? "→" : "—") \(escape(edge.to))\(edge.label.map { ": " + escape($0) } ?? "")</title></line>"
+                "<path d=\"\(path)\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.3\"\(edge.directed ? " marker-end=\"url(#arrow)\"" : "")><title>\(escape(edge.from)) \(edge.directed ? "→" : "—") \(escape(edge.to))\(edge.label.map { ": " + escape($0) } ?? "")</title></path>"
             if let label = edge.label {
                 svg +=
-                    "<text x=\"\(f((start.0 + end.0) / 2))\" y=\"\(f((start.1 + end.1) / 2 - 3))\" font-size=\"10\" fill=\"#333\">\(escape(label))</text>"
+                    "<text x=\"\(f((middle.0 + control.0) / 2))\" y=\"\(f((middle.1 + control.1) / 2 - 3))\" font-size=\"10\" fill=\"#333\">\(escape(label))</text>"
             }
-            _ = length
         }
         for node in graph.nodes {
             guard let (cx, cy) = position[node.id] else { continue }
