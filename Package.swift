@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvAnalysis", targets: ["ProvAnalysis"]),
+        .library(name: "ProvInspect", targets: ["ProvInspect"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
     ],
     dependencies: [
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -62,6 +64,12 @@ let package = Package(
         // Aim C: feature tables, learning curves, feature strength, causal discovery and effects. Pure: values in,
         // values out.
         .target(name: "ProvAnalysis", dependencies: ["ProvModel", "ProvStore"]),
+        // Model and dataset inspectors (ONNX, safetensors, Hugging Face config, Keras JSON, CSV/TSV/JSON Lines,
+        // folders) into taxonomy records. ONNX is read with swift-protobuf from committed generated code.
+        .target(
+            name: "ProvInspect",
+            dependencies: ["ProvModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
         .target(
             name: "ProvServer",
@@ -79,7 +87,7 @@ let package = Package(
             name: "ProvCLI",
             dependencies: [
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
-                "ProvServer", "ProvAnalysis",
+                "ProvServer", "ProvAnalysis", "ProvInspect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -124,6 +132,10 @@ let package = Package(
         ),
         .testTarget(name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvInspectTests",
+            dependencies: ["ProvInspect", "ProvTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
     ]
 )
 

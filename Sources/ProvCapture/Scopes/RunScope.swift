@@ -124,7 +124,12 @@ public struct RunScope: Sendable {
     }
 
     private func describe(path: String, kind: EntityKind?) throws -> EntityRecord {
-        let digest = try ContentDigest.of(path: path)
+        let digest: ContentDigest
+        do {
+            digest = try ContentDigest.of(path: path)
+        } catch {
+            throw CaptureError(String(describing: error))
+        }
         return EntityRecord(
             id: capture.ids.next(), kind: kind ?? (digest.isDirectory ? .directory : .file),
             name: digest.path.split(separator: "/").last.map(String.init), location: digest.path,
