@@ -181,13 +181,15 @@ public struct ProvArtifactInspector: ProvArtifactInspecting {
             if table.columns.count > maximumListEntries { inspection["truncated"] = .bool(true) }
             if let label = table.label {
                 attributes["data.statistics.num_classes"] = number(label.classes)
-                attributes["data.statistics.chance_level"] = .number(label.chanceLevel)
+                // The taxonomy term's definition: p₀ = max(1/C, majority-class rate), what never_learner compares
+                // with; both inputs are kept under `inspection.label`.
+                attributes["data.statistics.chance_level"] = .number(max(label.chanceLevel, label.majorityRate))
                 if label.classCounts.count <= maximumListEntries {
                     attributes["data.statistics.class_counts"] = .object(label.classCounts.mapValues { number($0) })
                 }
                 inspection["label"] = .object([
                     "column": .string(label.column), "labelled_rows": number(label.labelledRows),
-                    "majority_rate": .number(label.majorityRate),
+                    "majority_rate": .number(label.majorityRate), "uniform_chance": .number(label.chanceLevel),
                 ])
             }
         }

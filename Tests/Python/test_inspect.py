@@ -422,3 +422,169 @@ def test_folder_digest_is_order_independent_and_documented(provkit, tmp_path):
     assert result["digest"] == "sha256:" + hashlib.sha256(lines).hexdigest()
     assert result["fileCount"] == 4 and result["sizeBytes"] == sum(len(c) for c in files.values())
     assert result["fileTypes"] == {"png": 2, "csv": 1, "": 1}
+
+
+# MARK: Automatic inspection of captured artifacts
+
+
+def entity_attributes(provkit_binary, store, entity_id):
+    result = subprocess.run([provkit_binary, "show", entity_id, "--json", "--store", str(store)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def generated_entities(provkit_binary, store, run_id):
+    result = subprocess.run([provkit_binary, "show", run_id, "--json", "--store", str(store)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    detail = json.loads(result.stdout)
+    return {r["other"]["name"]: r["other"] for r in detail["relations"]
+            if r["other"]["type"] == "entity" and r["kind"] in ("wasGeneratedBy", "used")}
+
+
+def onnx_expectations(path):
+    model = onnx.load(str(path), load_external_data=False)
+    init = {t.name: int(np.prod(t.dims)) for t in model.graph.initializer}
+    return model, sum(init.values())
+
+
+class PassThrough:
+    """A pyfunc model that returns its input; it only carries the ONNX network as an artifact."""
+
+    def __new__(cls):
+        import mlflow.pyfunc
+
+        class Model(mlflow.pyfunc.PythonModel):
+            def predict(self, context, model_input, params=None):
+                return model_input
+
+        return Model()
+
+
+def test_mlflow_artifacts_and_logged_models_are_inspected(provkit_binary, start_server, tmp_path, monkeypatch):
+    import mlflow
+    from safetensors.numpy import save_file
+
+    for name in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    server = start_server()
+    mlflow.set_tracking_uri(server.url)
+    mlflow.set_experiment("inspect-artifacts")
+
+    cnn = tmp_path / "cnn.onnx"
+    build_cnn(cnn)
+    weights = tmp_path / "head.safetensors"
+    rng = np.random.default_rng(1)
+    save_file({"head.dense.weight": rng.standard_normal((10, 64)).astype(np.float32),
+               "head.dense.bias": np.zeros(10, dtype=np.float32)}, str(weights))
+    frame = make_table(tmp_path).rename(columns={"species": "label"})  # a label column found by its name
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    broken = tmp_path / "broken.safetensors"
+    write_safetensors(broken, b'{"a":1}', 1 << 40)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a model\n")
+    with mlflow.start_run() as run:
+        for path in (cnn, weights, tmp_path / "train.csv", broken, notes, KERAS_FIXTURE):
+            mlflow.log_artifact(str(path))
+        # A logged model whose files include the network (mlflow.onnx itself would need onnxruntime).
+        info = mlflow.pyfunc.log_model(
+            name="onnx-model", python_model=PassThrough(), artifacts={"network": str(cnn)}, pip_requirements=[])
+    mlflow.set_tracking_uri("")
+    run_id = run.info.run_id
+    # Every upload was accepted, the broken one too.
+    names = {f.path for f in mlflow.MlflowClient(server.url).list_artifacts(run_id)}
+    assert {"cnn.onnx", "head.safetensors", "train.csv", "broken.safetensors", "notes.txt"} <= names
+
+    entities = generated_entities(provkit_binary, server.store, run_id)
+    model, total = onnx_expectations(cnn)
+    onnx_entity = entity_attributes(provkit_binary, server.store, entities["cnn.onnx"]["id"])
+    attributes = onnx_entity["attributes"]
+    assert attributes["model.architecture.parameter_count"] == total
+    assert attributes["model.architecture.layer_types"] == [EXPECTED_TYPES[n.op_type] for n in model.graph.node]
+    assert attributes["model.architecture.conv_kernels"] == [[3, 3], [3, 3]]
+    assert attributes["model.architecture.conv_strides"] == [[1, 1], [2, 2]]
+    assert attributes["model.architecture.conv_filters"] == [16, 32]
+    assert attributes["model.architecture.fc_units"] == [64, 10]
+    assert attributes["inspection"]["format"] == "onnx"
+
+    head = entity_attributes(provkit_binary, server.store, entities["head.safetensors"]["id"])["attributes"]
+    with safe_open(str(weights), framework="numpy") as handle:
+        expected = sum(int(np.prod(handle.get_slice(k).get_shape())) for k in handle.keys())
+    assert head["model.architecture.parameter_count"] == expected == 650
+    assert head["inspection"]["format"] == "safetensors"
+
+    table = entity_attributes(provkit_binary, server.store, entities["train.csv"]["id"])["attributes"]
+    theirs = pd.read_csv(tmp_path / "train.csv")
+    counts = theirs["label"].value_counts()
+    assert table["data.statistics.num_samples"] == len(theirs)
+    assert table["data.statistics.num_classes"] == 3
+    assert table["data.statistics.class_counts"] == {k: int(v) for k, v in counts.items()}
+    assert table["data.statistics.chance_level"] == pytest.approx(max(1 / 3, counts.max() / counts.sum()))
+    assert table["inspection"]["label"]["column"] == "label"
+
+    failed = entity_attributes(provkit_binary, server.store, entities["broken.safetensors"]["id"])["attributes"]
+    assert "beyond the file's size" in failed["inspection"]["error"]
+    assert "inspection" not in entity_attributes(provkit_binary, server.store, entities["notes.txt"]["id"])[
+        "attributes"]
+    keras = entity_attributes(provkit_binary, server.store, entities["keras_mnist_cnn.json"]["id"])["attributes"]
+    assert keras["model.architecture.parameter_count"] == 225_162
+
+    # The logged model's files are members of the model; the network among them is inspected too.
+    lineage = subprocess.run(
+        [provkit_binary, "lineage", info.model_id.removeprefix("m-"), "--direction", "both", "--json",
+         "--store", str(server.store)], capture_output=True, text=True, timeout=120)
+    assert lineage.returncode == 0, lineage.stderr
+    nodes = [n["node"] for n in json.loads(lineage.stdout)["nodes"]]
+    onnx_members = [n for n in nodes if n.get("name", "").endswith(".onnx")]
+    assert onnx_members, [n.get("name") for n in nodes]
+    member = entity_attributes(provkit_binary, server.store, onnx_members[0]["id"])["attributes"]
+    assert member["model.architecture.parameter_count"] == total
+    assert member["inspection"]["format"] == "onnx"
+
+
+def test_provkit_run_inspects_inputs_and_outputs(provkit_binary, provkit, tmp_path):
+    frame = make_table(tmp_path).rename(columns={"species": "target"})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(pathlib.Path(__file__).parent)!r})\n"
+        "import pathlib, test_inspect\n"
+        "test_inspect.build_cnn(pathlib.Path('model.onnx'))\n")
+    store = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROVKIT_", "MLFLOW_"))}
+    result = subprocess.run(
+        [provkit_binary, "run", "--store", str(store), "--interval", "0", "--no-gpu", "--no-mlflow",
+         "--input", "data.csv", "--output", "model.onnx", "--", sys_executable(), str(script)],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    run_id = result.stderr.split("recorded run ")[1].split()[0]
+    entities = generated_entities(provkit_binary, store, run_id)
+    data = entity_attributes(provkit_binary, store, entities["data.csv"]["id"])
+    assert data["kind"] == "dataset"
+    theirs = pd.read_csv(tmp_path / "data.csv")
+    assert data["attributes"]["data.statistics.num_samples"] == len(theirs)
+    assert data["attributes"]["data.statistics.num_classes"] == theirs["target"].nunique()
+    columns = {c["name"]: c for c in data["attributes"]["inspection"]["columns"]}
+    assert {k: c["missing"] for k, c in columns.items()} == {k: int(v) for k, v in theirs.isna().sum().items()}
+    model = entity_attributes(provkit_binary, store, entities["model.onnx"]["id"])
+    assert model["kind"] == "model"
+    _, total = onnx_expectations(tmp_path / "model.onnx")
+    assert model["attributes"]["model.architecture.parameter_count"] == total
+    # --no-inspect records the files without inspecting them.
+    result = subprocess.run(
+        [provkit_binary, "run", "--store", str(store), "--interval", "0", "--no-gpu", "--no-mlflow", "--no-inspect",
+         "--input", "data.csv", "--", "true"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    run_id = result.stderr.split("recorded run ")[1].split()[0]
+    plain = entity_attributes(provkit_binary, store, generated_entities(provkit_binary, store, run_id)["data.csv"]["id"])
+    assert plain["kind"] == "file" and "inspection" not in plain["attributes"]
+
+
+def sys_executable():
+    import sys
+
+    return sys.executable

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ProvInspect
 import ProvServer
 import ProvStore
 import ServiceLifecycle
@@ -59,6 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
                 + "of the server, not of the machine; faster).", valueName: "full|process"))
     var durability = "full"
 
+    @Flag(
+        name: .customLong("no-inspect"),
+        help: "Do not inspect uploaded models and datasets (ONNX, safetensors, HF config, Keras JSON, CSV, ...).")
+    var noInspect = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard durability == "full" || durability == "process" else {
@@ -77,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
+        if !noInspect { configuration.artifactInspector = ProvArtifactInspector(fileHasher: FastFileHasher.hashFile) }
         let storeFile = try StoreFactory.sqlitePath(for: location)
         let root =
             artifactsRoot

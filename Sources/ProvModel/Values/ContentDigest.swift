@@ -24,6 +24,15 @@ public struct ContentDigest: Hashable, Sendable {
     /// 1 for a file; the number of files for a folder.
     public var fileCount: Int
 
+    /// A digest computed elsewhere (a streamed upload, say).
+    public init(path: String, isDirectory: Bool, sha256: String, totalBytes: Int64, fileCount: Int) {
+        self.path = path
+        self.isDirectory = isDirectory
+        self.sha256 = sha256
+        self.totalBytes = totalBytes
+        self.fileCount = fileCount
+    }
+
     /// Hashes one file: returns its SHA-256 (64 lowercase hex characters) and its size. ``hashFile(_:)`` is the
     /// default; a caller that may link a cryptography library can pass a faster one.
     public typealias FileHasher = @Sendable (_ path: String) throws -> (sha256: String, size: Int64)
