@@ -134,7 +134,10 @@ let package = Package(
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(
             name: "ProvInspectTests",
-            dependencies: ["ProvInspect", "ProvTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [
+                "ProvInspect", "ProvCapture", "ProvTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
