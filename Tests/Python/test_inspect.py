@@ -427,18 +427,19 @@ def test_folder_digest_is_order_independent_and_documented(provkit, tmp_path):
 # MARK: Automatic inspection of captured artifacts
 
 
-def entity_attributes(provkit_binary, store, entity_id):
-    result = subprocess.run([provkit_binary, "show", entity_id, "--json", "--store", str(store)],
+def show_json(provkit_binary, store, *args):
+    result = subprocess.run([provkit_binary, *args, "--json", "--store", str(store)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
+def entity_attributes(provkit_binary, store, entity_id):
+    return show_json(provkit_binary, store, "show", entity_id)
+
+
 def generated_entities(provkit_binary, store, run_id):
-    result = subprocess.run([provkit_binary, "show", run_id, "--json", "--store", str(store)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    detail = json.loads(result.stdout)
+    detail = show_json(provkit_binary, store, "show", run_id)
     return {r["other"]["name"]: r["other"] for r in detail["relations"]
             if r["other"]["type"] == "entity" and r["kind"] in ("wasGeneratedBy", "used")}
 
@@ -533,11 +534,9 @@ def test_mlflow_artifacts_and_logged_models_are_inspected(provkit_binary, start_
     assert keras["model.architecture.parameter_count"] == 225_162
 
     # The logged model's files are members of the model; the network among them is inspected too.
-    lineage = subprocess.run(
-        [provkit_binary, "lineage", info.model_id.removeprefix("m-"), "--direction", "both", "--json",
-         "--store", str(server.store)], capture_output=True, text=True, timeout=120)
-    assert lineage.returncode == 0, lineage.stderr
-    nodes = [n["node"] for n in json.loads(lineage.stdout)["nodes"]]
+    lineage = show_json(provkit_binary, server.store, "lineage", info.model_id.removeprefix("m-"), "--direction",
+                        "both")
+    nodes = [n["node"] for n in lineage["nodes"]]
     onnx_members = [n for n in nodes if n.get("name", "").endswith(".onnx")]
     assert onnx_members, [n.get("name") for n in nodes]
     member = entity_attributes(provkit_binary, server.store, onnx_members[0]["id"])["attributes"]

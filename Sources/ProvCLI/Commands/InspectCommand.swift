@@ -41,17 +41,7 @@ struct InspectCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let inspection: ModelInspection
-            do {
-                inspection = try ModelInspector().inspect(path: path)
-            } catch let error as InspectError {
-                throw CLIError(error.description)
-            }
-            if json {
-                try Output.printJSON(inspection)
-                return
-            }
-            print(InspectReport.model(inspection))
+            try InspectReport.print(json: json, InspectReport.model) { try ModelInspector().inspect(path: path) }
         }
     }
 
@@ -70,24 +60,34 @@ struct InspectCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let inspection: DatasetInspection
-            do {
-                inspection = try DatasetInspector(fileHasher: FastFileHasher.hashFile).inspect(
+            try InspectReport.print(json: json, InspectReport.dataset) {
+                try DatasetInspector(fileHasher: FastFileHasher.hashFile).inspect(
                     path: path, label: label, detectLabel: false)
-            } catch let error as InspectError {
-                throw CLIError(error.description)
             }
-            if json {
-                try Output.printJSON(inspection)
-                return
-            }
-            print(InspectReport.dataset(inspection))
         }
     }
 }
 
 /// The human-readable reports of `provkit inspect`.
 enum InspectReport {
+    /// Runs an inspection and prints its result as JSON or as the report `render` makes; an ``InspectError``
+    /// becomes the command's error.
+    static func print<Result: Encodable>(
+        json: Bool, _ render: (Result) -> String, _ inspect: () throws -> Result
+    ) throws {
+        let result: Result
+        do {
+            result = try inspect()
+        } catch let error as InspectError {
+            throw CLIError(error.description)
+        }
+        if json {
+            try Output.printJSON(result)
+        } else {
+            Swift.print(render(result))
+        }
+    }
+
     static func count(_ value: Int64) -> String {
         let digits = String(value)
         var out = ""

@@ -81,37 +81,33 @@ struct TableProfiler {
 
     private mutating func readDelimited(delimiter: UInt8) throws {
         var parser = DelimitedTextParser(delimiter: delimiter)
-        var header = true
         var failure: (any Error)? = nil
         do {
             _ = try ContentDigest.readChunks(of: path) { chunk in
                 guard failure == nil else { return }
                 do {
-                    try parser.consume(chunk) { record in
-                        if header {
-                            try self.setHeader(record.fields)
-                            header = false
-                        } else {
-                            try self.addDelimited(record)
-                        }
-                    }
+                    try parser.consume(chunk) { try self.take($0) }
                 } catch {
                     failure = error
                 }
             }
             if let failure { throw failure }
-            try parser.finish { record in
-                if header {
-                    try self.setHeader(record.fields)
-                    header = false
-                } else {
-                    try self.addDelimited(record)
-                }
-            }
+            try parser.finish { try self.take($0) }
         } catch let error as DelimitedTextParser.SyntaxError {
             throw InspectError("\(path) is not valid \(format.uppercased()): \(error)")
         }
-        if header { throw InspectError("\(path) is empty: a \(format.uppercased()) file needs a header line") }
+        if columns.isEmpty {
+            throw InspectError("\(path) is empty: a \(format.uppercased()) file needs a header line")
+        }
+    }
+
+    /// The first record is the header; the others are rows.
+    private mutating func take(_ record: DelimitedTextParser.Record) throws {
+        if columns.isEmpty && index.isEmpty {
+            try setHeader(record.fields)
+        } else {
+            try addDelimited(record)
+        }
     }
 
     private mutating func setHeader(_ fields: [String]) throws {

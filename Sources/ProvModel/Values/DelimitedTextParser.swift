@@ -144,14 +144,8 @@ public struct DelimitedTextParser: Sendable {
         }
         switch state {
         case .fieldStart, .unquoted:
-            if byte == delimiter {
-                finishField()
-                state = .fieldStart
-            } else if byte == newline {
-                finishField()
-                try finishRecord(record)
-                line += 1
-                state = .fieldStart
+            if byte == delimiter || byte == newline {
+                try endField(atLineEnd: byte == newline, record)
             } else if byte == quote {
                 throw SyntaxError(
                     line: line, fieldIndex: fields.count,
@@ -170,20 +164,24 @@ public struct DelimitedTextParser: Sendable {
             if byte == quote {
                 field.append(quote)
                 state = .quoted
-            } else if byte == delimiter {
-                finishField()
-                state = .fieldStart
-            } else if byte == newline {
-                finishField()
-                try finishRecord(record)
-                line += 1
-                state = .fieldStart
+            } else if byte == delimiter || byte == newline {
+                try endField(atLineEnd: byte == newline, record)
             } else {
                 throw SyntaxError(
                     line: fieldLine, fieldIndex: fields.count,
                     message: "unexpected text after the closing quote of a quoted field")
             }
         }
+    }
+
+    /// Ends the current field at a delimiter, or the field and its record at a line break.
+    private mutating func endField(atLineEnd: Bool, _ record: (Record) throws -> Void) throws {
+        finishField()
+        if atLineEnd {
+            try finishRecord(record)
+            line += 1
+        }
+        state = .fieldStart
     }
 
     private mutating func finishField() {
