@@ -49,12 +49,16 @@ public struct ProvArtifactInspector: ProvArtifactInspecting {
                 return model(format: "keras") { try KerasInspector.inspect(value, path: path) }
             }
             if HuggingFaceConfigInspector.recognises(value) {
-                return model(format: "huggingface") { try HuggingFaceConfigInspector.inspect(config: value, path: path) }
+                return model(format: "huggingface") {
+                    try HuggingFaceConfigInspector.inspect(config: value, path: path)
+                }
             }
             return nil
         }
         if let format = DatasetInspector.tableFormat(of: lower) {
-            let size = digest?.totalBytes ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size]
+            let size =
+                digest?.totalBytes
+                ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size]
                 as? NSNumber)?.int64Value ?? 0
             if size > maximumProfileBytes {
                 return dataset(format: format) {
@@ -127,7 +131,8 @@ public struct ProvArtifactInspector: ProvArtifactInspecting {
             ("conv_filters", convs, "filters"), ("pool_kernels", pools, "kernel"), ("pool_strides", pools, "stride"),
             ("fc_units", dense, "units"),
         ]
-        for (term, layers, key) in perLayer where !layers.isEmpty && layers.allSatisfy({ $0.hyperparameters[key] != nil }) {
+        for (term, layers, key) in perLayer
+        where !layers.isEmpty && layers.allSatisfy({ $0.hyperparameters[key] != nil }) {
             attributes["model.architecture." + term] = list(layers.map { $0.hyperparameters[key]! })
         }
         var inspection: [String: JSONValue] = [

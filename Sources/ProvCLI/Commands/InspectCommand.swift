@@ -32,7 +32,8 @@ struct InspectCommand: ParsableCommand {
     struct InspectModel: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "model",
-            abstract: "Print a model's architecture: layers in order, taxonomy layer types, hyperparameters, parameters.")
+            abstract:
+                "Print a model's architecture: layers in order, taxonomy layer types, hyperparameters, parameters.")
 
         @Argument(help: "An .onnx, .safetensors, config.json or Keras .json file, or a model folder.")
         var path: String
@@ -146,7 +147,8 @@ enum InspectReport {
         var lines: [String] = []
         lines.append("Dataset: \(dataset.path)")
         lines.append("Digest: \(dataset.digest)")
-        lines.append("Size: \(count(dataset.sizeBytes)) bytes in \(dataset.fileCount) file\(dataset.fileCount == 1 ? "" : "s")")
+        lines.append(
+            "Size: \(count(dataset.sizeBytes)) bytes in \(dataset.fileCount) file\(dataset.fileCount == 1 ? "" : "s")")
         if let types = dataset.fileTypes, !types.isEmpty {
             lines.append(
                 "File types: "

@@ -1,5 +1,5 @@
-public import ProvModel
 import Logging
+public import ProvModel
 
 /// A run being recorded: log parameters, metrics and tags on it, and record what it used and generated.
 ///

@@ -65,7 +65,9 @@ struct TableProfiler {
     }
 
     /// Profiles the file at `path`.
-    static func profile(path: String, format: String, labelColumn: String?, detectLabel: Bool) throws
+    static func profile(
+        path: String, format: String, labelColumn: String?, detectLabel: Bool
+    ) throws
         -> DatasetInspection.Table
     {
         var profiler = TableProfiler(path: path, format: format, labelColumn: labelColumn, detectLabel: detectLabel)
@@ -181,7 +183,8 @@ struct TableProfiler {
             throw InspectError("\(path) is not valid JSON Lines: line \(line) is not valid JSON")
         }
         guard case .object(let object) = value else {
-            throw InspectError("\(path) is not valid JSON Lines: line \(line) is a JSON \(value.typeName), not an object")
+            throw InspectError(
+                "\(path) is not valid JSON Lines: line \(line) is a JSON \(value.typeName), not an object")
         }
         let isFirst = rows == 0
         let ordered = Self.topLevelKeys(Array(trimmed), count: object.count)

@@ -76,25 +76,33 @@ enum HuggingFaceConfigInspector {
         var embedding: [String: JSONValue] = [:]
         if let vocabulary = facts["vocab_size"]?.intValue { embedding["num_embeddings"] = .number(Double(vocabulary)) }
         if let hidden { embedding["embedding_dim"] = .number(Double(hidden)) }
-        layers.append(ModelInspection.Layer(name: "embeddings", op: "embedding", layerType: "embedding",
-            hyperparameters: embedding))
+        layers.append(
+            ModelInspection.Layer(
+                name: "embeddings", op: "embedding", layerType: "embedding",
+                hyperparameters: embedding))
         for index in 0..<depth {
             var attention: [String: JSONValue] = [:]
             if let heads { attention["heads"] = .number(Double(heads)) }
             if let hidden { attention["embed_dim"] = .number(Double(hidden)) }
             if let heads, let hidden, heads > 0 { attention["head_dim"] = .number(Double(hidden / heads)) }
             if let dropout = facts["attention_probs_dropout_prob"] { attention["dropout"] = dropout }
-            layers.append(ModelInspection.Layer(name: "layer.\(index).attention", op: "attention",
-                layerType: "attention", hyperparameters: attention))
+            layers.append(
+                ModelInspection.Layer(
+                    name: "layer.\(index).attention", op: "attention",
+                    layerType: "attention", hyperparameters: attention))
             var up: [String: JSONValue] = [:]
             if let size = facts["intermediate_size"] { up["units"] = size }
             if let activation = facts["hidden_act"] { up["activation"] = activation }
-            layers.append(ModelInspection.Layer(name: "layer.\(index).intermediate", op: "dense", layerType: "dense",
-                hyperparameters: up))
+            layers.append(
+                ModelInspection.Layer(
+                    name: "layer.\(index).intermediate", op: "dense", layerType: "dense",
+                    hyperparameters: up))
             var down: [String: JSONValue] = [:]
             if let hidden { down["units"] = .number(Double(hidden)) }
-            layers.append(ModelInspection.Layer(name: "layer.\(index).output", op: "dense", layerType: "dense",
-                hyperparameters: down))
+            layers.append(
+                ModelInspection.Layer(
+                    name: "layer.\(index).output", op: "dense", layerType: "dense",
+                    hyperparameters: down))
         }
         return layers
     }
@@ -116,7 +124,9 @@ enum HuggingFaceConfigInspector {
             if type.hasSuffix(".Normalize") { result.normalize = true }
             if type.hasSuffix(".Pooling") {
                 let relative = module["path"]?.stringValue ?? ""
-                guard !relative.contains("..") else { throw InspectError("\(modulesPath): module path leaves the folder") }
+                guard !relative.contains("..") else {
+                    throw InspectError("\(modulesPath): module path leaves the folder")
+                }
                 let poolingPath = folder + "/" + (relative.isEmpty ? "" : relative + "/") + "config.json"
                 if FileManager.default.fileExists(atPath: poolingPath) {
                     let pooling = try JSONFile.read(poolingPath, what: "sentence-transformers pooling config")
@@ -135,8 +145,10 @@ enum HuggingFaceConfigInspector {
         }
         inspection.sentenceTransformer = result
         for mode in result.pooling {
-            inspection.layers.append(ModelInspection.Layer(name: "pooling", op: "Pooling", layerType: "pool",
-                hyperparameters: ["mode": .string(mode)]))
+            inspection.layers.append(
+                ModelInspection.Layer(
+                    name: "pooling", op: "Pooling", layerType: "pool",
+                    hyperparameters: ["mode": .string(mode)]))
         }
         inspection.countLayerTypes()
     }

@@ -51,7 +51,8 @@ enum KerasInspector {
         guard let list = model["config"]?["layers"]?.arrayValue else { return }
         for (index, layer) in list.enumerated() {
             guard let className = layer["class_name"]?.stringValue else {
-                throw InspectError("\(path): layer \(index + 1) of \(prefix.isEmpty ? "the model" : prefix) has no class_name")
+                throw InspectError(
+                    "\(path): layer \(index + 1) of \(prefix.isEmpty ? "the model" : prefix) has no class_name")
             }
             let config = layer["config"]?.objectValue ?? [:]
             let name = prefix + (config["name"]?.stringValue ?? layer["name"]?.stringValue ?? "layer_\(index)")
@@ -69,13 +70,16 @@ enum KerasInspector {
             var type = LayerTypes.named(className)
             if className == "Activation" || className == "ReLU" || className == "Softmax" {
                 type = "activation"
-                hyperparameters["function"] = hyperparameters.removeValue(forKey: "activation") ?? .string(className.lowercased())
+                hyperparameters["function"] =
+                    hyperparameters.removeValue(forKey: "activation") ?? .string(className.lowercased())
             }
             if type == "pool" {
                 hyperparameters["mode"] = .string(poolMode(className))
             }
             let parameters = parameterCount(className, config: config, layer: layer)
-            if let parameters, let sum = total { total = sum + parameters } else if parameters == nil, hasWeights(className) {
+            if let parameters, let sum = total {
+                total = sum + parameters
+            } else if parameters == nil, hasWeights(className) {
                 total = nil
             }
             layers.append(
@@ -121,7 +125,8 @@ enum KerasInspector {
             return Int64(input) * Int64(units) + bias * Int64(units)
         case "Conv1D", "Conv2D", "Conv3D":
             guard let dims, dims.count >= 2, let filters = config["filters"]?.intValue,
-                let kernel = config["kernel_size"]?.arrayValue?.compactMap({ $0.intValue }) ?? config["kernel_size"]?
+                let kernel = config["kernel_size"]?.arrayValue?.compactMap({ $0.intValue })
+                    ?? config["kernel_size"]?
                     .intValue.map({ [$0] }),
                 let channels = (channelsFirst ? dims[1] : dims.last ?? nil)
             else { return nil }

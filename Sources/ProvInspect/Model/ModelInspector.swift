@@ -61,7 +61,8 @@ public struct ModelInspector: Sendable {
             let single = folder + "/model.safetensors"
             let index = folder + "/model.safetensors.index.json"
             if manager.fileExists(atPath: single) {
-                try SafetensorsInspector.add(SafetensorsReader().readHeader(path: single), to: &inspection, path: single)
+                try SafetensorsInspector.add(
+                    SafetensorsReader().readHeader(path: single), to: &inspection, path: single)
                 inspection.formats.append(.safetensors)
             } else if manager.fileExists(atPath: index) {
                 try addShards(indexPath: index, to: &inspection)
@@ -105,7 +106,8 @@ public struct ModelInspector: Sendable {
                 throw InspectError("\(indexPath): shard name '\(shard)' must be a file beside the index")
             }
             let shardPath = (folder.isEmpty ? "." : folder) + "/" + shard
-            try SafetensorsInspector.add(SafetensorsReader().readHeader(path: shardPath), to: &inspection, path: shardPath)
+            try SafetensorsInspector.add(
+                SafetensorsReader().readHeader(path: shardPath), to: &inspection, path: shardPath)
         }
         inspection.details["shards"] = .number(Double(shards.count))
     }

@@ -49,7 +49,9 @@ enum SafetensorsInspector {
     }
 
     /// Tensors (buffers left out) grouped by their name without the last component, in order of first appearance.
-    static func layers(_ tensors: [ModelInspection.Tensor], fail: (String) -> InspectError) throws
+    static func layers(
+        _ tensors: [ModelInspection.Tensor], fail: (String) -> InspectError
+    ) throws
         -> [ModelInspection.Layer]
     {
         var order: [String] = []
@@ -86,7 +88,9 @@ enum SafetensorsInspector {
     }
 
     /// Repeated blocks: names whose first numeric component follows the same prefix (`encoder.layer.3.…`).
-    static func blocks(_ tensors: [ModelInspection.Tensor], fail: (String) -> InspectError) throws
+    static func blocks(
+        _ tensors: [ModelInspection.Tensor], fail: (String) -> InspectError
+    ) throws
         -> [ModelInspection.Block]
     {
         struct Accumulator {
@@ -98,7 +102,8 @@ enum SafetensorsInspector {
         var groups: [String: Accumulator] = [:]
         for tensor in tensors where !isBuffer(tensor.dtype) {
             let parts = tensor.name.split(separator: ".").map(String.init)
-            guard let position = parts.firstIndex(where: { Int($0) != nil }), position > 0, let index = Int(parts[position])
+            guard let position = parts.firstIndex(where: { Int($0) != nil }), position > 0,
+                let index = Int(parts[position])
             else { continue }
             let prefix = parts[..<position].joined(separator: ".")
             if groups[prefix] == nil { order.append(prefix) }

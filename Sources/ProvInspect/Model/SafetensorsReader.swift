@@ -148,7 +148,8 @@ public struct SafetensorsReader: Sendable {
             let (totalBits, overflow) = elementCount.multipliedReportingOverflow(by: bits)
             guard !overflow, (totalBits + 7) / 8 == end - begin else {
                 throw fail(
-                    "has \(end - begin) bytes but \(dtype) × \(shape) needs \(overflow ? "more" : String((totalBits + 7) / 8))")
+                    "has \(end - begin) bytes but \(dtype) × \(shape) needs \(overflow ? "more" : String((totalBits + 7) / 8))"
+                )
             }
         }
         return Entry(name: name, dtype: dtype, shape: shape, elementCount: elementCount, begin: begin, end: end)

@@ -66,7 +66,9 @@ enum ONNXInspector {
         inspection.details["ir_version"] = .number(Double(model.irVersion))
         if !model.producerVersion.isEmpty { inspection.details["producer_version"] = .string(model.producerVersion) }
         var opsets: [String: JSONValue] = [:]
-        for opset in model.opsetImport { opsets[opset.domain.isEmpty ? "ai.onnx" : opset.domain] = .number(Double(opset.version)) }
+        for opset in model.opsetImport {
+            opsets[opset.domain.isEmpty ? "ai.onnx" : opset.domain] = .number(Double(opset.version))
+        }
         inspection.details["opset"] = .object(opsets)
         inspection.details["inputs"] = .array(graph.input.map { .string($0.name) })
         inspection.details["outputs"] = .array(graph.output.map { .string($0.name) })
@@ -84,7 +86,9 @@ enum ONNXInspector {
             total = try Shapes.add(total, count, fail: fail)
         }
         for sparse in graph.sparseInitializer {
-            let values = try Shapes.elementCount(sparse.values.dims) { fail("sparse initializer '\(sparse.values.name)' \($0)") }
+            let values = try Shapes.elementCount(sparse.values.dims) {
+                fail("sparse initializer '\(sparse.values.name)' \($0)")
+            }
             total = try Shapes.add(total, values, fail: fail)
         }
         inspection.parameterCount = total
@@ -103,7 +107,8 @@ enum ONNXInspector {
                 }
             }
             let attributes = attributeValues(node.attribute)
-            let kernelRank = attributes["kernel_shape"]?.arrayValue?.count
+            let kernelRank =
+                attributes["kernel_shape"]?.arrayValue?.count
                 ?? (node.opType == "Conv" ? shapes.first.map { max($0.count - 2, 1) } : nil)
             let type = LayerTypes.onnx(
                 node.opType, kernelRank: kernelRank,
@@ -209,7 +214,10 @@ enum ONNXInspector {
         switch node.opType {
         case "Conv", "ConvTranspose":
             if let weight = shapes.first, !weight.isEmpty {
-                let filters = node.opType == "Conv" ? weight[0] : weight.count > 1 ? weight[1] * (attributes["group"]?.intValue.map(Int64.init) ?? 1) : weight[0]
+                let filters =
+                    node.opType == "Conv"
+                    ? weight[0]
+                    : weight.count > 1 ? weight[1] * (attributes["group"]?.intValue.map(Int64.init) ?? 1) : weight[0]
                 result["filters"] = .number(Double(filters))
                 if result["kernel"] == nil, weight.count > 2 {
                     result["kernel"] = .array(weight.dropFirst(2).map { .number(Double($0)) })
