@@ -62,7 +62,7 @@ struct InspectCommand: ParsableCommand {
 
         func run() throws {
             try InspectReport.print(json: json, InspectReport.dataset) {
-                try DatasetInspector(fileHasher: FastFileHasher.hashFile).inspect(
+                try DatasetInspector().inspect(
                     path: path, label: label, detectLabel: false)
             }
         }
@@ -176,9 +176,4 @@ enum InspectReport {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// File hashing for the CLI. See docs/benchmarks.md for how it compares with sha256sum.
-enum FastFileHasher {
-    static let hashFile: ContentDigest.FileHasher = { path in try ContentDigest.hashFile(path) }
 }

@@ -204,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The inspector for inputs, outputs and artifacts, unless --no-inspect.
     private var inspector: (any ProvArtifactInspecting)? {
-        noInspect ? nil : ProvArtifactInspector(fileHasher: FastFileHasher.hashFile)
+        noInspect ? nil : ProvArtifactInspector()
     }
 
     /// The program's name, or for an interpreter running a script (`python train.py`), the script's.

@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
-        if !noInspect { configuration.artifactInspector = ProvArtifactInspector(fileHasher: FastFileHasher.hashFile) }
+        if !noInspect { configuration.artifactInspector = ProvArtifactInspector() }
         let storeFile = try StoreFactory.sqlitePath(for: location)
         let root =
             artifactsRoot

@@ -7,8 +7,20 @@ enum LayerTypes {
 
     /// The layer type a taxonomy name or alias names (`Conv2D` → `conv2d`, `MaxPooling2D` → `pool`), if any.
     static func named(_ name: String) -> String? {
-        taxonomy.layerType(named: name)?.name
+        byNormalizedName[Taxonomy.normalize(name)]
     }
+
+    /// Every layer type's name and aliases, normalized, once (``Taxonomy/layerType(named:)`` normalizes them on
+    /// every call, and a checkpoint asks for hundreds of names).
+    static let byNormalizedName: [String: String] = {
+        var map: [String: String] = [:]
+        for type in taxonomy.layerTypes {
+            for name in [type.name] + type.aliases where map[Taxonomy.normalize(name)] == nil {
+                map[Taxonomy.normalize(name)] = type.name
+            }
+        }
+        return map
+    }()
 
     /// The layer type of an ONNX operator, from the taxonomy's ONNX mappings, refined where the operator alone does
     /// not tell: `Conv` by its kernel's rank, `MatMul` and `Gather` only with a constant (initializer) weight
