@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ProvCapture", targets: ["ProvCapture"]),
         .library(name: "ProvExport", targets: ["ProvExport"]),
         .library(name: "ProvAnalysis", targets: ["ProvAnalysis"]),
+        .library(name: "ProvInspect", targets: ["ProvInspect"]),
         .library(name: "ProvTesting", targets: ["ProvTesting"]),
         .library(name: "ProvStorePostgres", targets: ["ProvStorePostgres"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Data model, identifiers, events and the taxonomy. No third-party dependency.
@@ -78,6 +80,12 @@ let package = Package(
         // Aim C: feature tables, learning curves, feature strength, causal discovery and effects. Pure: values in,
         // values out.
         .target(name: "ProvAnalysis", dependencies: ["ProvModel", "ProvStore"]),
+        // Model and dataset inspectors (ONNX, safetensors, Hugging Face config, Keras JSON, CSV/TSV/JSON Lines,
+        // folders) into taxonomy records. ONNX is read with swift-protobuf from committed generated code.
+        .target(
+            name: "ProvInspect",
+            dependencies: ["ProvModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // The HTTP server: the MLflow tracking API, the artifact proxy and the native API, over any store.
         .target(
             name: "ProvServer",
@@ -95,7 +103,7 @@ let package = Package(
             name: "ProvCLI",
             dependencies: [
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
-                "ProvServer", "ProvAnalysis",
+                "ProvServer", "ProvAnalysis", "ProvInspect",
                 .target(name: "ProvStorePostgres", condition: .when(traits: ["Postgres"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +154,13 @@ let package = Package(
         .testTarget(
             name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting", "ProvImport"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
+        .testTarget(
+            name: "ProvInspectTests",
+            dependencies: [
+                "ProvInspect", "ProvCapture", "ProvTesting", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 

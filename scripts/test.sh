@@ -19,13 +19,14 @@ if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     fi
 fi
 venv="$root/.venv"
-if [ ! -x "$venv/bin/python" ] || ! cmp -s requirements-test.txt "$venv/.requirements"; then
+if [ ! -x "$venv/bin/python" ] || ! cat requirements-test.txt requirements-test-nodeps.txt | cmp -s - "$venv/.requirements"; then
     log "creating the Python test environment in .venv"
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/python" -m pip install -q --upgrade pip
     "$venv/bin/python" -m pip install -q -r requirements-test.txt
-    cp requirements-test.txt "$venv/.requirements"
+    "$venv/bin/python" -m pip install -q --no-deps -r requirements-test-nodeps.txt
+    cat requirements-test.txt requirements-test-nodeps.txt >"$venv/.requirements"
 fi
 
 # A throwaway PostgreSQL cluster (initdb into a temporary folder, a Unix socket there, no TCP) for the PostgreSQL

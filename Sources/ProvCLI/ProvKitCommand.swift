@@ -20,7 +20,7 @@ struct ProvKitCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, RunCommand.self, IngestCommand.self, ImportCommand.self, ExperimentsCommand.self,
             RunsCommand.self, ShowCommand.self, LineageCommand.self, ExportCommand.self, TaxonomyCommand.self,
-            StatsCommand.self, ServeCommand.self, AnalyzeCommand.self, MigrateCommand.self,
+            StatsCommand.self, ServeCommand.self, AnalyzeCommand.self, MigrateCommand.self, InspectCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import ProvModel
 
 /// How `provkit serve` runs: where it listens, where artifacts go, who may call it and how much a request may carry.
 ///
@@ -23,6 +24,12 @@ public struct ServerConfiguration: Sendable {
     public var maxArtifactBytes: Int64 = 5 << 30
     /// The largest page a search returns (MLflow's `SEARCH_MAX_RESULTS_THRESHOLD`). Default 50,000.
     public var maxSearchResults: Int = 50_000
+
+    /// Inspects every uploaded artifact (MLflow `log_artifact(s)`, logged models' files): models and datasets get
+    /// taxonomy-classified attributes on their entity (layers, parameter count, rows, classes). Default `nil`
+    /// (no inspection); `provkit serve` and `provkit run` pass ProvInspect's inspector. A file it cannot read is
+    /// stored all the same, with the failure noted in its `inspection.error` attribute.
+    public var artifactInspector: (any ProvArtifactInspecting)? = nil
 
     /// The defaults.
     public static var `default`: ServerConfiguration { ServerConfiguration() }

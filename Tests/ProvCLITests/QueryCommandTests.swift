@@ -122,9 +122,22 @@ struct QueryCommandTests {
         let ambiguous = try fixture.run(["show", "0190a3f2c4d0"])
         #expect(ambiguous.status == 1)
         #expect(ambiguous.standardError.contains("matches"))
-        let entity = try fixture.run(["show", "CIFAR100"])
-        #expect(entity.status == 1)
-        #expect(entity.standardError.contains("not a run"))
+        let agent = try fixture.run(["show", "ada"])
+        #expect(agent.status == 1)
+        #expect(agent.standardError.contains("not a run"))
+    }
+
+    @Test("show ENTITY prints the entity and its attributes")
+    func showEntity() throws {
+        let fixture = try Self.exampleFixture()
+        defer { fixture.directory.remove() }
+        let text = try fixture.succeed(["show", "CIFAR100"]).standardOutput
+        #expect(text.contains("kind        dataset"))
+        #expect(text.contains("classes = 100"))
+        let json = try fixture.succeed(["show", "CIFAR100", "--json"]).standardOutput
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["kind"] as? String == "dataset")
+        #expect((object["attributes"] as? [String: Any])?["classes"] as? Int == 100)
     }
 
     @Test("lineage walks up and down, as text, JSON and DOT")

@@ -217,6 +217,6 @@ struct CollectorTests {
         // A renamed file changes the digest, as does a changed byte.
         try FileManager.default.moveItem(atPath: folder.path("copy/a.txt"), toPath: folder.path("copy/c.txt"))
         #expect(try ContentDigest.of(path: folder.path("copy")).sha256 != first.sha256)
-        #expect(throws: CaptureError.self) { try ContentDigest.of(path: folder.path("missing")) }
+        #expect(throws: ContentDigestError.self) { try ContentDigest.of(path: folder.path("missing")) }
     }
 }

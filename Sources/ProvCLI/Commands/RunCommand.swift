@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ProvCapture
+import ProvInspect
 import ProvModel
 import ProvServer
 import ProvStore
@@ -72,6 +73,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-mlflow"), help: "Do not give the program an MLflow tracking endpoint.")
     var noMLflow = false
 
+    @Flag(
+        name: .customLong("no-inspect"),
+        help: "Do not inspect inputs, outputs and MLflow artifacts (model layers, dataset rows and classes).")
+    var noInspect = false
+
     @Argument(parsing: .postTerminator, help: "The program and its arguments, after --.")
     var command: [String] = []
 
@@ -113,6 +119,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
+        configuration.artifactInspector = inspector
         configuration.artifactsRoot = try StoreFactory.defaultArtifactsRoot(for: storeOptions.location)
         try? FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
         let (addresses, address) = AsyncStream<String>.makeStream()
@@ -160,8 +167,10 @@ struct RunCommand: AsyncParsableCommand {
         var exitCode: Int32 = 0
         var captureFailure: (any Error)? = nil
         do {
+            var sessionOptions = ProvCapture.Options()
+            sessionOptions.inspector = inspector
             try await ProvCapture.withSession(
-                sink: sink, experiment: experiment, options: ProvCapture.Options(),
+                sink: sink, experiment: experiment, options: sessionOptions,
                 logger: Logger(label: "provkit.run")
             ) { capture in
                 let run = capture.startRun(runName, kind: .workflow, parent: nil)
@@ -189,6 +198,11 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError("\(captureFailure)")
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// The inspector for inputs, outputs and artifacts, unless --no-inspect.
+    private var inspector: (any ProvArtifactInspecting)? {
+        noInspect ? nil : ProvArtifactInspector()
     }
 
     /// The program's name, or for an interpreter running a script (`python train.py`), the script's.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ProvInspect
 import ProvServer
 import ProvStore
 import ServiceLifecycle
@@ -64,6 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
                 + "is configured.", valueName: "full|process"))
     var durability = "full"
 
+    @Flag(
+        name: .customLong("no-inspect"),
+        help: "Do not inspect uploaded models and datasets (ONNX, safetensors, HF config, Keras JSON, CSV, ...).")
+    var noInspect = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard durability == "full" || durability == "process" else {
@@ -82,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
+        if !noInspect { configuration.artifactInspector = ProvArtifactInspector() }
         let storeFile =
             StoreFactory.isPostgres(location)
             ? StoreFactory.redacted(location) : try StoreFactory.sqlitePath(for: location)

@@ -9,7 +9,10 @@ struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one run: parameters, metric summaries, tags, relations, architecture and taxonomy terms.",
-        discussion: "ID may be a full run id, a unique prefix of at least 6 hex digits, or a unique run name.")
+        discussion: """
+            ID may be a full run id, a unique prefix of at least 6 hex digits, or a unique run name. An entity's id \
+            shows the entity with its attributes (such as what `provkit inspect` found in a model or dataset).
+            """)
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -22,6 +25,10 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await storeOptions.open()
         let node = try await LineageQuery(store: store).resolveOne(run)
+        if node.type == .entity {
+            try await showEntity(node.id, store: store)
+            return
+        }
         guard node.type == .run else {
             throw CLIError(
                 "'\(run)' is \(node.type.rawValue) \(node.id.hex), not a run; `provkit lineage \(node.id.hex)` shows where it came from"
@@ -35,6 +42,44 @@ struct ShowCommand: AsyncParsableCommand {
         } else {
             print(Self.render(detail))
         }
+    }
+
+    /// An entity as `provkit show ENTITY --json` prints it.
+    struct EntityOut: Encodable {
+        var id: String
+        var kind: String
+        var name: String?
+        var location: String?
+        var digest: String?
+        var size: Int64?
+        var attributes: [String: JSONValue]
+    }
+
+    private func showEntity(_ id: ProvID, store: any ProvenanceStore) async throws {
+        let records = try await store.records(for: .lineage(id, direction: .up, depth: 0), includePoints: false)
+        guard let entity = records.entities.first(where: { $0.id == id }) else {
+            throw CLIError("entity \(id.hex) vanished while reading it; try again")
+        }
+        let out = EntityOut(
+            id: entity.id.hex, kind: entity.kind.rawValue, name: entity.name, location: entity.location,
+            digest: entity.digest, size: entity.sizeBytes, attributes: entity.attributes)
+        if json {
+            try Output.printJSON(out)
+            return
+        }
+        var lines = ["Entity \(out.id)\(out.name.map { "  \($0)" } ?? "")", "  kind        \(out.kind)"]
+        if let location = out.location { lines.append("  location    \(location)") }
+        if let digest = out.digest { lines.append("  digest      \(digest)") }
+        if let size = out.size { lines.append("  size        \(size) bytes") }
+        if !out.attributes.isEmpty {
+            lines.append("")
+            lines.append("Attributes (\(out.attributes.count))")
+            for (key, value) in out.attributes.sorted(by: { $0.key < $1.key }) {
+                let term = Taxonomy.standard.term(id: key).map { "  [\($0.label)]" } ?? ""
+                lines.append("  \(key) = \(Self.clip(value.displayText))\(term)")
+            }
+        }
+        print(lines.joined(separator: "\n"))
     }
 
     static func render(_ detail: RunDetail) -> String {

@@ -37,7 +37,7 @@ public final class ProvRecorder: Service {
 
     public let configuration: Configuration
     private let sink: any ProvenanceEventSink
-    private let logger: Logger
+    let logger: Logger
     private let state: Mutex<State>
     private let wakeUp: AsyncStream<Void>.Continuation
     private let wakeUps: Mutex<AsyncStream<Void>?>

@@ -44,6 +44,12 @@ public struct ProvCapture: Sendable {
         public var experimentDescription: String? = nil
         /// The person the program acts on behalf of. Default: the login name (`USER`, else the account's name).
         public var userName: String? = nil
+        /// Inspects the files and folders runs use and generate (``RunScope/used(path:kind:role:)``,
+        /// ``RunScope/generated(path:kind:)``): a model's layers and parameter count, a dataset's rows and classes,
+        /// recorded as taxonomy-classified attributes of the entity. Default `nil`: the SDK does not link the
+        /// inspectors; pass ProvInspect's `ProvArtifactInspector()` to opt in. A file the inspector cannot read is
+        /// still recorded, with the failure as a note (`inspection.error`) and a warning in the log.
+        public var inspector: (any ProvArtifactInspecting)? = nil
 
         public init() {}
     }

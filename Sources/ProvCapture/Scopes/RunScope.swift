@@ -1,3 +1,4 @@
+import Logging
 public import ProvModel
 
 /// A run being recorded: log parameters, metrics and tags on it, and record what it used and generated.
@@ -76,8 +77,9 @@ public struct RunScope: Sendable {
         return entity.id
     }
 
-    /// Records that this run used a file or folder: it is hashed (SHA-256; folders by ``ContentDigest``), sized and
-    /// recorded as an entity.
+    /// Records that this run used a file or folder: it is hashed (SHA-256; folders by ``ContentDigest``), sized,
+    /// inspected when the session has an inspector (``ProvCapture/Options/inspector``; the entity's kind then
+    /// defaults to `model` or `dataset`), and recorded as an entity.
     /// - Throws: ``CaptureError`` when the path cannot be read.
     @discardableResult
     public func used(path: String, kind: EntityKind? = nil, role: String? = nil) throws -> ProvID {
@@ -124,11 +126,28 @@ public struct RunScope: Sendable {
     }
 
     private func describe(path: String, kind: EntityKind?) throws -> EntityRecord {
-        let digest = try ContentDigest.of(path: path)
+        let digest: ContentDigest
+        do {
+            digest = try ContentDigest.of(path: path)
+        } catch {
+            throw CaptureError(String(describing: error))
+        }
+        var attributes: [String: JSONValue] = digest.isDirectory ? ["files": .number(Double(digest.fileCount))] : [:]
+        var inspectedKind: EntityKind? = nil
+        if let inspector = capture.options.inspector,
+            let inspection = inspector.inspectArtifact(at: digest.path, name: path, digest: digest)
+        {
+            attributes.merge(inspection.attributes) { _, new in new }
+            inspectedKind = inspection.kind
+            if let note = inspection.note {
+                capture.recorder.logger.warning(
+                    "capture.inspection.failed", metadata: ["path": "\(path)", "reason": "\(note)"])
+            }
+        }
         return EntityRecord(
-            id: capture.ids.next(), kind: kind ?? (digest.isDirectory ? .directory : .file),
+            id: capture.ids.next(), kind: kind ?? inspectedKind ?? (digest.isDirectory ? .directory : .file),
             name: digest.path.split(separator: "/").last.map(String.init), location: digest.path,
             digest: "sha256:" + digest.sha256, sizeBytes: digest.totalBytes, createdAt: capture.clock(),
-            attributes: digest.isDirectory ? ["files": .number(Double(digest.fileCount))] : [:])
+            attributes: attributes)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import ProvModel
 
 #if canImport(Glibc)
     import Glibc
@@ -8,9 +7,12 @@ import ProvModel
 /// Content digests of files and folders, so that what a run used or generated is identified by its bytes.
 ///
 /// A file's digest is the SHA-256 of its bytes. A folder's digest is independent of the order the file system
-/// lists it in: the SHA-256 of the lines `<relative path>\0<sha256 of the file>\n` for every regular file below it,
-/// sorted by path (bytewise). Symbolic links are not followed inside folders; their targets are recorded as the
-/// link text instead (`<path>\0link:<target>\n`).
+/// lists it in (a Merkle-style digest of its files): the SHA-256 of the lines `<relative path>\0<sha256 of the
+/// file>\n` for every regular file below it, sorted by path (bytewise). Symbolic links are not followed inside
+/// folders; their targets are recorded as the link text instead (`<path>\0link:<target>\n`).
+///
+/// The capture SDK, the inspectors and the server share this one definition, so a folder hashed by any of them
+/// has the same digest.
 public struct ContentDigest: Hashable, Sendable {
     /// The absolute, standardized path.
     public var path: String
@@ -22,22 +24,36 @@ public struct ContentDigest: Hashable, Sendable {
     /// 1 for a file; the number of files for a folder.
     public var fileCount: Int
 
+    /// A digest computed elsewhere (a streamed upload, say).
+    public init(path: String, isDirectory: Bool, sha256: String, totalBytes: Int64, fileCount: Int) {
+        self.path = path
+        self.isDirectory = isDirectory
+        self.sha256 = sha256
+        self.totalBytes = totalBytes
+        self.fileCount = fileCount
+    }
+
+    /// Hashes one file: returns its SHA-256 (64 lowercase hex characters) and its size. ``hashFile(_:)`` is the
+    /// default; a caller that may link a cryptography library can pass a faster one.
+    public typealias FileHasher = @Sendable (_ path: String) throws -> (sha256: String, size: Int64)
+
     /// Hashes the file or folder at `path`.
-    /// - Throws: ``CaptureError`` when it does not exist or cannot be read.
-    public static func of(path: String) throws -> ContentDigest {
+    /// - Parameter fileHasher: hashes each file; the default is ProvModel's own SHA-256 (``hashFile(_:)``).
+    /// - Throws: ``ContentDigestError`` when it does not exist or cannot be read.
+    public static func of(path: String, fileHasher: FileHasher = { try hashFile($0) }) throws -> ContentDigest {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-            throw CaptureError("cannot hash \(path): no such file or folder")
+            throw ContentDigestError("cannot hash \(path): no such file or folder")
         }
         if !isDirectory.boolValue {
-            let (digest, size) = try hashFile(absolute)
+            let (digest, size) = try fileHasher(absolute)
             return ContentDigest(path: absolute, isDirectory: false, sha256: digest, totalBytes: size, fileCount: 1)
         }
         var lines: [(String, String)] = []
         var total: Int64 = 0
         guard let enumerator = FileManager.default.enumerator(atPath: absolute) else {
-            throw CaptureError("cannot list the folder \(path)")
+            throw ContentDigestError("cannot list the folder \(path)")
         }
         while let relative = enumerator.nextObject() as? String {
             let full = absolute + "/" + relative
@@ -47,7 +63,7 @@ public struct ContentDigest: Hashable, Sendable {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
                 lines.append((relative, "link:" + target))
             } else if type == .typeRegular {
-                let (digest, size) = try hashFile(full)
+                let (digest, size) = try fileHasher(full)
                 total += size
                 lines.append((relative, digest))
             }
@@ -63,13 +79,21 @@ public struct ContentDigest: Hashable, Sendable {
     }
 
     /// The SHA-256 (hex) and size of one file, read in 1 MiB chunks.
-    public static func hashFile(_ path: String) throws -> (String, Int64) {
+    /// - Throws: ``ContentDigestError`` when the file cannot be read.
+    public static func hashFile(_ path: String) throws -> (sha256: String, size: Int64) {
+        var hasher = SHA256()
+        let size = try readChunks(of: path) { hasher.update($0) }
+        return (SHA256.hexString(hasher.finalize()), size)
+    }
+
+    /// Reads a file in 1 MiB chunks and hands each to `body`; returns the number of bytes read.
+    /// - Throws: ``ContentDigestError`` when the file cannot be opened or read.
+    public static func readChunks(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Int64 {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw CaptureError("cannot read \(path): \(String(cString: strerror(errno)))")
+            throw ContentDigestError("cannot read \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        var hasher = SHA256()
         var total: Int64 = 0
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
@@ -78,12 +102,21 @@ public struct ContentDigest: Hashable, Sendable {
             let count = read(descriptor, buffer.baseAddress, chunk)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CaptureError("cannot read \(path): \(String(cString: strerror(errno)))")
+                throw ContentDigestError("cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             total += Int64(count)
         }
-        return (SHA256.hexString(hasher.finalize()), total)
+        return total
+    }
+}
+
+/// A file or folder that could not be hashed; the message names it and says why.
+public struct ContentDigestError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }
