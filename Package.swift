@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // SHA-256 for the CLI's file hashing; postgres-nio links swift-crypto already, so it costs nothing more.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
@@ -105,6 +107,7 @@ let package = Package(
                 "ProvModel", "ProvStore", "ProvStoreSQLite", "ProvQuery", "ProvImport", "ProvCapture", "ProvExport",
                 "ProvServer", "ProvAnalysis", "ProvInspect",
                 .target(name: "ProvStorePostgres", condition: .when(traits: ["Postgres"])),
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["Postgres"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

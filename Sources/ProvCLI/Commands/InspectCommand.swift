@@ -62,7 +62,7 @@ struct InspectCommand: ParsableCommand {
 
         func run() throws {
             try InspectReport.print(json: json, InspectReport.dataset) {
-                try DatasetInspector().inspect(
+                try DatasetInspector(fileHasher: FileHashing.hasher).inspect(
                     path: path, label: label, detectLabel: false)
             }
         }

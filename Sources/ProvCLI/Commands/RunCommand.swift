@@ -169,6 +169,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             var sessionOptions = ProvCapture.Options()
             sessionOptions.inspector = inspector
+            sessionOptions.fileHasher = FileHashing.hasher
             try await ProvCapture.withSession(
                 sink: sink, experiment: experiment, options: sessionOptions,
                 logger: Logger(label: "provkit.run")
@@ -202,7 +203,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The inspector for inputs, outputs and artifacts, unless --no-inspect.
     private var inspector: (any ProvArtifactInspecting)? {
-        noInspect ? nil : ProvArtifactInspector()
+        noInspect ? nil : ProvArtifactInspector(fileHasher: FileHashing.hasher)
     }
 
     /// The program's name, or for an interpreter running a script (`python train.py`), the script's.

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
-        if !noInspect { configuration.artifactInspector = ProvArtifactInspector() }
+        if !noInspect { configuration.artifactInspector = ProvArtifactInspector(fileHasher: FileHashing.hasher) }
         let storeFile =
             StoreFactory.isPostgres(location)
             ? StoreFactory.redacted(location) : try StoreFactory.sqlitePath(for: location)

@@ -50,6 +50,9 @@ public struct ProvCapture: Sendable {
         /// inspectors; pass ProvInspect's `ProvArtifactInspector()` to opt in. A file the inspector cannot read is
         /// still recorded, with the failure as a note (`inspection.error`) and a warning in the log.
         public var inspector: (any ProvArtifactInspecting)? = nil
+        /// Hashes the files runs use and generate. Default: ProvModel's own SHA-256 (``ContentDigest/hashFile(_:)``);
+        /// a program that links a faster SHA-256 (`provkit` uses swift-crypto's) can pass it here.
+        public var fileHasher: ContentDigest.FileHasher = { try ContentDigest.hashFile($0) }
 
         public init() {}
     }

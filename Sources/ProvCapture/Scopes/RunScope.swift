@@ -128,7 +128,7 @@ public struct RunScope: Sendable {
     private func describe(path: String, kind: EntityKind?) throws -> EntityRecord {
         let digest: ContentDigest
         do {
-            digest = try ContentDigest.of(path: path)
+            digest = try ContentDigest.of(path: path, fileHasher: capture.options.fileHasher)
         } catch {
             throw CaptureError(String(describing: error))
         }
