@@ -13,11 +13,7 @@ enum FileHashing {
         #if canImport(Crypto)
         var hasher = Crypto.SHA256()
         let size = try ContentDigest.readChunks(of: path) { hasher.update(bufferPointer: $0) }
-        let hex = hasher.finalize().map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
-        }.joined()
-        return (hex, size)
+        return (ProvModel.SHA256.hexString(Array(hasher.finalize())), size)
         #else
         return try ContentDigest.hashFile(path)
         #endif

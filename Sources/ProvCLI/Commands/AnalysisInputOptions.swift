@@ -82,8 +82,7 @@ struct AnalysisInputOptions: ParsableArguments {
 
     private func loadExperiment(_ experiment: String, columns names: [String]?) async throws -> LoadedTable {
         let store = try await storeOptions.open()
-        let data = try await ExperimentData.load(experiment, from: store)
-        guard !data.runs.isEmpty else { throw CLIError("experiment '\(data.name)' has no runs yet") }
+        let data = try await ExperimentAnalysisOptions.load(experiment, from: store)
         let view: FeatureTable.NumericView
         do {
             view = try FeatureExtractor().table(for: data).numeric(categoricals: categoricals, missing: missing)

@@ -30,6 +30,11 @@ struct ExperimentAnalysisOptions: ParsableArguments {
     }
 
     func load(from store: some ProvenanceStore) async throws -> ExperimentData {
+        try await Self.load(experiment, from: store)
+    }
+
+    /// The stored runs of `experiment` (name or id); an experiment without runs is an error, not an empty analysis.
+    static func load(_ experiment: String, from store: some ProvenanceStore) async throws -> ExperimentData {
         let data = try await ExperimentData.load(experiment, from: store)
         guard !data.runs.isEmpty else { throw CLIError("experiment '\(data.name)' has no runs yet") }
         return data
