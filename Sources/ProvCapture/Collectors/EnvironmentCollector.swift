@@ -65,11 +65,13 @@ public struct EnvironmentCollector: Sendable {
         return secretMarkers.contains { upper.contains($0) }
     }
 
-    /// The variables of `environment` that the allow-list names, with secret values replaced by `[REDACTED]`.
+    /// The variables of `environment` that the allow-list names: a variable whose name marks a secret is replaced by
+    /// `[REDACTED]`, and credentials inside other values (URL passwords, `password=`/`token=` parameters) are
+    /// removed by ``CredentialRedactor``.
     public func allowListed(_ environment: [String: String]) -> [String: String] {
         var kept: [String: String] = [:]
         for (name, value) in environment where Self.matches(name, environmentAllowList) {
-            kept[name] = Self.isSecret(name) ? "[REDACTED]" : value
+            kept[name] = Self.isSecret(name) ? CredentialRedactor.replacement : CredentialRedactor.redact(value)
         }
         return kept
     }
@@ -150,7 +152,7 @@ public struct EnvironmentCollector: Sendable {
                     facts["git_dirty"] = status.standardOutput.isEmpty ? "false" : "true"
                 }
                 if let remote = ask(["remote", "get-url", "origin"]) {
-                    facts["git_remote"] = Self.withoutCredentials(remote)
+                    facts["git_remote"] = CredentialRedactor.redact(Self.withoutCredentials(remote))
                 }
             }
         }

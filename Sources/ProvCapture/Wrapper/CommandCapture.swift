@@ -51,7 +51,8 @@ public struct CommandCapture: Sendable {
     public func execute(run: RunScope) async throws -> ChildProcess.Termination {
         let clock = capture.clock
         let started = clock()
-        run.tag("command", options.arguments.map(Self.shellQuoted).joined(separator: " "))
+        run.tag(
+            "command", CredentialRedactor.redact(arguments: options.arguments).map(Self.shellQuoted).joined(separator: " "))
         run.tag("working_directory", FileManager.default.currentDirectoryPath)
         for input in options.inputs {
             try run.used(path: input, role: "input")
@@ -72,7 +73,7 @@ public struct CommandCapture: Sendable {
             child = try ChildProcess(
                 arguments: options.arguments, environment: environment, tailBytes: options.tailBytes)
         } catch {
-            run.tag("provkit.error", String(describing: error))
+            run.tag("provkit.error", CredentialRedactor.redact(String(describing: error)))
             run.end(status: .failed)
             throw error
         }
@@ -140,8 +141,9 @@ public struct CommandCapture: Sendable {
         run.tag("stdout_bytes", String(termination.standardOutputBytes))
         run.tag("stderr_bytes", String(termination.standardErrorBytes))
         if options.tailBytes > 0 {
-            run.tag("stdout_tail", termination.standardOutputTail)
-            run.tag("stderr_tail", termination.standardErrorTail)
+            // A program's output can carry a connection string it printed: the tails are redacted like the command.
+            run.tag("stdout_tail", CredentialRedactor.redact(termination.standardOutputTail))
+            run.tag("stderr_tail", CredentialRedactor.redact(termination.standardErrorTail))
         }
         for output in options.outputs {
             do {
