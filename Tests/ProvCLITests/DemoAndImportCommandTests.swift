@@ -40,6 +40,24 @@ struct DemoAndImportCommandTests {
         #expect(again.first?["runCount"] as? Int == 18)
     }
 
+    @Test("demo --events-out writes a file that loads into an empty store with the same records")
+    func demoEventsOut() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.directory.remove() }
+        let file = fixture.directory.path("demo-events.jsonl")
+        try fixture.succeed(["demo", "--epochs", "10", "--events-out", file])
+        let original = try #require(try fixture.json(["stats"]) as? [String: Int])
+        let empty = fixture.directory.path("empty-store")
+        let ingested = try fixture.run(["ingest", file, "--store", empty], store: false)
+        #expect(ingested.status == 0, "\(ingested)")
+        let copy = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try fixture.succeed(["stats", "--json", "--store", empty], store: false).standardOutput.utf8))
+                as? [String: Int])
+        #expect(copy == original)
+        #expect(copy["runs"] == 9)
+    }
+
     @Test(
         "record trails import into runs with classified parameters, once",
         .enabled(if: SharedData.available("record-trails/cifar100")))

@@ -70,6 +70,31 @@ struct RunCommandTests {
         #expect(lineage.contains("used entity/file input.txt"))
     }
 
+    @Test("credentials inside environment values, the command line and the output tails are not stored")
+    func credentialsInsideValues() throws {
+        let fixture = try CLIFixture(environment: [
+            "PROVKIT_STORE": "postgres://prov:PGSECRET@db.example/prov",
+            "MLFLOW_TRACKING_URI": "https://bob:MLSECRET@mlflow.example",
+        ])
+        defer { fixture.directory.remove() }
+        let result = try fixture.run([
+            "run", "--no-mlflow", "--interval", "0", "--tail", "200", "--",
+            "sh", "-c", "echo \"$1\"", "sh", "redis://:OUTSECRET@cache:6379/0", "--token", "CMDSECRET",
+        ])
+        #expect(result.status == 0, "\(result)")
+        let detail = try onlyRun(fixture)
+        let tags = tags(detail)
+        let everything = tags.values.joined(separator: "\n")
+        for secret in ["PGSECRET", "MLSECRET", "OUTSECRET", "CMDSECRET"] {
+            #expect(!everything.contains(secret), "\(secret) was stored")
+        }
+        let environment = try #require(tags["env"])
+        #expect(environment.contains("postgres://prov:[REDACTED]@db.example/prov"))
+        #expect(environment.contains("https://bob:[REDACTED]@mlflow.example"))
+        #expect(tags["stdout_tail"] == "redis://:[REDACTED]@cache:6379/0\n")
+        #expect(tags["command"]?.contains("--token '[REDACTED]'") == true, "\(tags["command"] ?? "")")
+    }
+
     @Test("a successful command exits 0 and is recorded as finished")
     func success() throws {
         let fixture = try CLIFixture()

@@ -27,7 +27,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Training epochs per network.")
     var epochs: Int = 20
 
-    @Option(help: ArgumentHelp("Also keep the example's own events in this JSON Lines file.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write the demo's events (the wrapper's run and the example's) to this JSON Lines file, which "
+                + "`provkit ingest` loads into any store, an empty one included.",
+            valueName: "file"))
     var eventsOut: String?
 
     func validate() throws {
@@ -52,6 +56,20 @@ struct DemoCommand: AsyncParsableCommand {
         return found
     }
 
+    /// Writes `events` to `path` as JSON Lines, replacing the file only once it is complete.
+    static func write(_ events: [ProvEvent], to path: String) async throws {
+        let partial = path + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            try await JSONLinesFileSink(path: partial).ingest(events)
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw CLIError("cannot write the demo's events to \(path): \(error)")
+        }
+    }
+
     func run() async throws {
         let example = try Self.exampleProgram()
         let store = try await storeOptions.open()
@@ -59,15 +77,17 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let eventsFile = eventsOut ?? folder.appendingPathComponent("example-events.jsonl").path
-        if eventsOut != nil { try? FileManager.default.removeItem(atPath: eventsFile) }
+        let eventsFile = folder.appendingPathComponent("example-events.jsonl").path
+        // The wrapper's events are kept too, so that --events-out holds the run the example's events nest under.
+        let wrapperEvents = InMemoryEventSink()
 
         print("$ provkit run --experiment \(Self.experiment) -- provkit-example --epochs \(epochs)")
         print("  (trains 6 small classifiers on generated data: synthetic Gaussian blobs)")
         var options = CommandCapture.Options(arguments: [example, "--events", eventsFile, "--epochs", String(epochs)])
         options.interval = 0.5
         let wrapperRun: ProvID = try await ProvCapture.withSession(
-            sink: store, experiment: Self.experiment, logger: Logger(label: "provkit.demo")
+            sink: CopyingEventSink(primary: store, copy: wrapperEvents), experiment: Self.experiment,
+            logger: Logger(label: "provkit.demo")
         ) { capture in
             let run = capture.startRun("provkit-example", kind: .workflow, parent: nil)
             run.tag("provkit.generated", "true")
@@ -80,6 +100,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let (events, _) = try IngestCommand.decode(try IngestCommand.readText(eventsFile), source: eventsFile)
         let summary = try await store.ingestCounting(events)
+        if let eventsOut {
+            try await Self.write(wrapperEvents.events + events, to: eventsOut)
+        }
         print(
             "\nStored the example's \(summary.events) events and the wrapper's record in \(storeOptions.location): "
                 + "\(summary.runs) runs, \(summary.metricPoints) metric points, \(summary.entities) entities, "
@@ -131,5 +154,16 @@ struct DemoCommand: AsyncParsableCommand {
             `provkit lineage synthetic-blobs/train --direction down --dot`, `provkit taxonomy classify lr val_acc`, \
             `provkit run -- your-program`.
             """)
+    }
+}
+
+/// Delivers each batch to a primary sink and then keeps a copy of it.
+private struct CopyingEventSink: ProvenanceEventSink {
+    let primary: any ProvenanceEventSink
+    let copy: InMemoryEventSink
+
+    func ingest(_ events: [ProvEvent]) async throws {
+        try await primary.ingest(events)
+        try await copy.ingest(events)
     }
 }
