@@ -8,6 +8,60 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+# --- what a test needs: skipped with the reason outside CI, a failure under CI=true ---------------------------------
+
+def in_ci() -> bool:
+    """Whether the tests run under CI (`CI=true`), where nothing a test needs may be missing."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str, module_level: bool = False):
+    """Skips the test (or, with `module_level`, the whole module) with `reason`; under CI=true fails instead, so that
+    CI never passes a test that checked nothing. `scripts/test.sh` prints every skip reason (`pytest -rs`)."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=module_level)
+
+
+def require_module(name: str, module_level: bool = True):
+    """Imports and returns the Python module `name` (a pinned peer in requirements-test.txt); skips without it, or
+    fails under CI. Use it instead of `pytest.importorskip`."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        skip_or_fail(f"Python module {name} is not installed ({error}); scripts/test.sh installs it into .venv",
+                     module_level=module_level)
+
+
+def require_tool(name: str) -> str:
+    """The path of the program `name` on PATH; skips without it, or fails under CI."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        skip_or_fail(f"the program {name} is not on PATH")
+    return path
+
+
+def shared_data() -> pathlib.Path | None:
+    """The team's shared data folder, located as ProvTesting's SharedData does."""
+    configured = os.environ.get("PROVKIT_SHARED_DATA")
+    folder = pathlib.Path(configured) if configured else ROOT.parent / "shared" / "data"
+    return folder if folder.is_dir() else None
+
+
+def require_shared(relative: str) -> pathlib.Path:
+    """A path inside the shared data (`../tools/...` reaches the shared tools); skips when absent, fails under CI."""
+    folder = shared_data()
+    path = (folder / relative).resolve() if folder else None
+    if path is None or not path.exists():
+        skip_or_fail(f"shared data missing: {path}" if folder
+                     else "shared data not found: set PROVKIT_SHARED_DATA or place it at ../shared/data")
+    return path
+
+
 @pytest.fixture(scope="session")
 def provkit_binary() -> str:
     path = os.environ.get("PROVKIT_BINARY") or str(ROOT / ".build" / "debug" / "provkit")
@@ -113,9 +167,7 @@ def postgres_store():
 
     url = os.environ.get("PROVKIT_TEST_POSTGRES_URL")
     if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PROVKIT_TEST_POSTGRES_URL is not set, and CI=true requires the PostgreSQL tests")
-        pytest.skip("PostgreSQL tests need PROVKIT_TEST_POSTGRES_URL (scripts/test.sh starts a throwaway cluster)")
+        skip_or_fail("PostgreSQL tests need PROVKIT_TEST_POSTGRES_URL (scripts/test.sh starts a throwaway cluster)")
     name = f"provkit_test_{uuid.uuid4().hex[:12]}"
     created = subprocess.run(
         ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", f"CREATE DATABASE {name}"],

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from test_analysis_parity import assert_same_result, background, run_causallearn
-from test_exports import require_shared
+from conftest import require_shared
 
 
 @pytest.fixture()

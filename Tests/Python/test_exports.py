@@ -24,7 +24,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SKOS
 
-from conftest import ROOT
+from conftest import ROOT, require_shared
 
 # The prov library still calls rdflib APIs that rdflib 7 deprecates (Dataset.default_context, ConjunctiveGraph).
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -33,29 +33,6 @@ BIN = pathlib.Path(sys.executable).parent
 PROV_NS = rdflib.Namespace("http://www.w3.org/ns/prov#")
 PK = rdflib.Namespace("https://w3id.org/provkit/ns#")
 MLS = rdflib.Namespace("http://www.w3.org/ns/mls#")
-
-
-# --- shared data -------------------------------------------------------------------------------------------------
-
-
-def shared_data() -> pathlib.Path | None:
-    """The team's shared data folder, located as ProvTesting's SharedData does."""
-    configured = os.environ.get("PROVKIT_SHARED_DATA")
-    folder = pathlib.Path(configured) if configured else ROOT.parent / "shared" / "data"
-    return folder if folder.is_dir() else None
-
-
-def require_shared(relative: str) -> pathlib.Path:
-    """A path inside the shared data (`../tools/...` reaches the shared tools); skips when absent, fails under CI."""
-    folder = shared_data()
-    path = (folder / relative).resolve() if folder else None
-    if path is None or not path.exists():
-        reason = (f"shared data missing: {path}" if folder
-                  else "shared data not found: set PROVKIT_SHARED_DATA or place it at ../shared/data")
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
 
 
 # --- a store with data, shared by the tests of this module ----------------------------------------------------------

@@ -6,29 +6,16 @@ import io
 import json
 import math
 import os
-import pathlib
 import re
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from conftest import ROOT, require_shared
+
 CAMPAIGN = ROOT / "examples" / "random-nn-campaign" / "campaign.py"
 CLASSES = {"never_learner", "late_learner", "early_learner", "overfitter", "diverged"}
-
-
-def require_shared(relative: str) -> pathlib.Path:
-    """A path inside the shared data; skips when absent, fails under CI."""
-    configured = os.environ.get("PROVKIT_SHARED_DATA")
-    folder = pathlib.Path(configured) if configured else ROOT.parent / "shared" / "data"
-    path = folder / relative
-    if not path.exists():
-        reason = f"shared data missing: {path}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
 
 
 def analyze(binary, store, *args, check=True):
