@@ -11,7 +11,8 @@ public enum ProvFixtures {
 
     /// The time `seconds` after ``baseTime``.
     public static func time(_ seconds: Double) -> ProvTime {
-        ProvTime(microsecondsSinceEpoch: baseTime.microsecondsSinceEpoch + Int64((seconds * 1_000_000).rounded()))
+        ProvTime(
+            microsecondsSinceEpoch: baseTime.microsecondsSinceEpoch + Int64(saturating: (seconds * 1_000_000).rounded()))
     }
 
     /// The taxonomy term every taxonomy version classifies `lr` and `learning_rate` into.

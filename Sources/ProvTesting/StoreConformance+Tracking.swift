@@ -67,7 +67,7 @@ extension StoreConformance {
         }
 
         static func time(_ second: Int) -> ProvTime {
-            ProvTime(unixMilliseconds: 1_750_000_000_000 + Int64(second) * 1000)
+            ProvTime(microsecondsSinceEpoch: 1_750_000_000_000_000 + Int64(truncatingIfNeeded: second) * 1_000_000)
         }
 
         mutating func events() -> [ProvEvent] {

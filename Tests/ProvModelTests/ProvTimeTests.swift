@@ -112,8 +112,8 @@ struct ProvTimeTests {
     }
 
     @Test("converts to and from milliseconds, seconds and dates")
-    func conversions() {
-        let time = ProvTime(unixMilliseconds: 1_613_397_326_539)
+    func conversions() throws {
+        let time = try #require(ProvTime(unixMilliseconds: 1_613_397_326_539))
         #expect(time.microsecondsSinceEpoch == 1_613_397_326_539_000)
         #expect(time.unixMilliseconds == 1_613_397_326_539)
         #expect(ProvTime(microsecondsSinceEpoch: 1_999).unixMilliseconds == 1)
@@ -146,5 +146,49 @@ struct ProvTimeTests {
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([ProvTime].self, from: Data("[12]".utf8))
         }
+    }
+
+    @Test("refuses millisecond times outside the accepted range instead of wrapping them")
+    func refusesOutOfRangeMilliseconds() {
+        // Before: Int64.max milliseconds wrapped to -1000 µs and -2^63 to 0 (1970).
+        #expect(ProvTime(unixMilliseconds: .max) == nil)
+        #expect(ProvTime(unixMilliseconds: .min) == nil)
+        #expect(ProvTime(unixMilliseconds: 253_402_300_800_000) == nil)  // 10000-01-01
+        #expect(ProvTime(unixMilliseconds: -62_167_219_200_001) == nil)  // before 0000-01-01
+        #expect(ProvTime(unixMilliseconds: 253_402_300_799_999)?.iso8601 == "9999-12-31T23:59:59.999000Z")
+        #expect(ProvTime(unixMilliseconds: -62_167_219_200_000)?.iso8601 == "0000-01-01T00:00:00.000000Z")
+        #expect(ProvTime(iso8601: "0000-01-01T00:00:00+01:00") == nil)
+        #expect(ProvTime(iso8601: "9999-12-31T23:59:59.999999Z")?.isValid == true)
+    }
+
+    @Test("prints and measures any held value without trapping")
+    func extremeHeldValues() {
+        for micros in [Int64.min, .min + 1, -1, 0, .max - 1, .max] {
+            let time = ProvTime(microsecondsSinceEpoch: micros)
+            #expect(!time.iso8601.isEmpty)
+            #expect(time.seconds(since: ProvTime(microsecondsSinceEpoch: .min)).isFinite)
+        }
+        #expect(ProvTime(microsecondsSinceEpoch: .min).isValid == false)
+        #expect(ProvTime(Date(timeIntervalSince1970: 1e300)).isValid)
+        #expect(ProvTime(Date(timeIntervalSince1970: -.infinity)).isValid)
+    }
+
+    @Test("converts doubles to integers without trapping")
+    func safeConversions() {
+        #expect(Int64(wholeNumber: 1e300) == nil)
+        #expect(Int64(wholeNumber: -1e300) == nil)
+        #expect(Int64(wholeNumber: .nan) == nil)
+        #expect(Int64(wholeNumber: .infinity) == nil)
+        #expect(Int64(wholeNumber: 9_223_372_036_854_775_807) == nil)  // rounds to 2^63
+        #expect(Int64(wholeNumber: -9_223_372_036_854_775_808) == .min)
+        #expect(Int64(wholeNumber: -2.9) == -2)
+        #expect(Int32(wholeNumber: 2_147_483_648) == nil)
+        #expect(UInt8(wholeNumber: -0.5) == 0)
+        #expect(UInt8(wholeNumber: -1) == nil)
+        #expect(Int64(saturating: 1e300) == .max)
+        #expect(Int64(saturating: -1e300) == .min)
+        #expect(Int64(saturating: .nan) == 0)
+        #expect(Int64(saturating: -.infinity) == .min)
+        #expect(Int(saturating: 42.9) == 42)
     }
 }

@@ -23,7 +23,7 @@ struct ServerFixture {
         configure(&configuration)
     }
 
-    static let clockTime = ProvTime(unixMilliseconds: 1_750_000_000_000)
+    static let clockTime = ProvTime(microsecondsSinceEpoch: 1_750_000_000_000_000)
 
     /// Runs `body` against the application, in process (`.router`, the default) or on a live loopback port.
     func test<Value>(

@@ -166,8 +166,8 @@ struct JSONObjectWriter {
             appendQuoted("NaN")
         } else if value.isInfinite {
             appendQuoted(value > 0 ? "Infinity" : "-Infinity")
-        } else if value == value.rounded(), abs(value) < 1e15 {
-            appendInteger(Int64(value))
+        } else if value == value.rounded(), abs(value) < 1e15, let whole = Int64(exactly: value) {
+            appendInteger(whole)
         } else {
             bytes.append(contentsOf: String(value).utf8)
         }

@@ -123,12 +123,12 @@ public enum EventCodec {
             try fields.allow(["type", "run", "experiment", "key", "value"])
             let run = try fields.optionalID("run")
             let experiment = try fields.optionalID("experiment")
-            guard (run == nil) != (experiment == nil) else {
+            guard (run == nil) != (experiment == nil), let target = run ?? experiment else {
                 throw EventFormatError(field: "run", message: "a tag needs exactly one of 'run' or 'experiment'")
             }
             return .tag(
                 TagRecord(
-                    target: (run ?? experiment)!, targetType: run != nil ? .run : .experiment,
+                    target: target, targetType: run != nil ? .run : .experiment,
                     key: try fields.key("key"), value: try fields.scalarText("value")))
         case "metric":
             try fields.allow(
@@ -286,8 +286,8 @@ struct FieldReader {
     }
 
     func id(_ key: String) throws(EventFormatError) -> ProvID {
-        guard object[key] != nil, object[key] != .null else { throw missing(key, "a 32-character hexadecimal id") }
-        return try optionalID(key)!
+        guard let id = try optionalID(key) else { throw missing(key, "a 32-character hexadecimal id") }
+        return id
     }
 
     /// The target of an event that names exactly one of `run` or `experiment`.
@@ -348,10 +348,12 @@ struct FieldReader {
 
     func optionalInteger(_ key: String) throws(EventFormatError) -> Int64? {
         guard let value = try optionalNumber(key) else { return nil }
-        guard value == value.rounded(), abs(value) < 9.0e15 else {
-            throw EventFormatError(field: path(key), message: "expected a whole number, found \(value)")
+        guard abs(value) <= Double.maximumExactInteger, let whole = Int64(exactly: value) else {
+            throw EventFormatError(
+                field: path(key),
+                message: "expected a whole number between -9007199254740991 and 9007199254740991, found \(value)")
         }
-        return Int64(value)
+        return whole
     }
 
     /// A metric value: a number, or one of the strings MLflow uses for non-finite values.

@@ -55,8 +55,8 @@ public struct ProvID: Hashable, Comparable, Sendable, CustomStringConvertible {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 32) { buffer in
             for index in 0..<16 {
-                buffer[index] = digits[Int((high >> UInt64(60 - 4 * index)) & 0xF)]
-                buffer[16 + index] = digits[Int((low >> UInt64(60 - 4 * index)) & 0xF)]
+                buffer[index] = digits[Int(truncatingIfNeeded: (high >> UInt64(60 - 4 * index)) & 0xF)]
+                buffer[16 + index] = digits[Int(truncatingIfNeeded: (low >> UInt64(60 - 4 * index)) & 0xF)]
             }
             return 32
         }

@@ -106,7 +106,7 @@ public struct ContentDigest: Hashable, Sendable {
             }
             if count == 0 { break }
             body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            total += Int64(count)
+            total += Int64(truncatingIfNeeded: count)  // at most `chunk`
         }
         return total
     }

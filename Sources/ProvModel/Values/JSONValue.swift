@@ -48,8 +48,8 @@ public enum JSONValue: Hashable, Sendable {
 
     /// Prints a number the way a person expects: integers without a fraction, others in the shortest exact form.
     public static func format(number: Double) -> String {
-        if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
-            return String(Int64(number))
+        if number == number.rounded(), abs(number) < 1e15, let whole = Int64(exactly: number) {
+            return String(whole)
         }
         return String(number)
     }
@@ -84,11 +84,11 @@ public enum JSONValue: Hashable, Sendable {
             output += "]"
         case .object(let members):
             output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output += "," }
-                JSONValue.writeQuoted(key, to: &output)
+                JSONValue.writeQuoted(member.key, to: &output)
                 output += ":"
-                members[key]!.write(to: &output)
+                member.value.write(to: &output)
             }
             output += "}"
         }

@@ -20,20 +20,45 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// Creates a time from milliseconds since the Unix epoch (MLflow's unit).
-    public init(unixMilliseconds: Int64) {
-        self.microsecondsSinceEpoch = unixMilliseconds &* 1000
+    /// - Returns: `nil` when the time is outside ``validRange`` (it is refused, never wrapped).
+    public init?(unixMilliseconds: Int64) {
+        let (micros, overflow) = unixMilliseconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow, Self.validRange.contains(micros) else { return nil }
+        self.microsecondsSinceEpoch = micros
     }
 
-    /// Creates a time from a Foundation date.
+    /// Creates a time from a Foundation date, clamped to ``validRange``.
     public init(_ date: Date) {
-        self.microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let micros = Int64(saturating: (date.timeIntervalSince1970 * 1_000_000).rounded())
+        self.microsecondsSinceEpoch = min(max(micros, Self.validRange.lowerBound), Self.validRange.upperBound)
+    }
+
+    /// The times ProvKit accepts: those ISO 8601 writes with a four-digit year, 0000-01-01T00:00:00Z through
+    /// 9999-12-31T23:59:59.999999Z. Events carry times in that form, so a time outside it could not be written
+    /// back; stores refuse it on ingest (a held value outside it is still read and printed, never fatal).
+    public static let validRange: ClosedRange<Int64> = -62_167_219_200_000_000...253_402_300_799_999_999
+
+    /// Whether the time is in ``validRange``.
+    public var isValid: Bool { Self.validRange.contains(microsecondsSinceEpoch) }
+
+    /// What to tell a user whose time is outside ``validRange``; `field` names it (`timestamp`).
+    public static func outOfRangeMessage(field: String) -> String {
+        "the time '\(field)' is outside the accepted range 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z "
+            + "(Unix milliseconds -62167219200000 to 253402300799999)"
+    }
+
+    /// Seconds from `earlier` to this time, computed without overflow for any held values.
+    public func seconds(since earlier: ProvTime) -> Double {
+        (Double(microsecondsSinceEpoch) - Double(earlier.microsecondsSinceEpoch)) / 1_000_000
     }
 
     /// The current system time (`CLOCK_REALTIME`).
     public static func now() -> ProvTime {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        return ProvTime(microsecondsSinceEpoch: Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)
+        return ProvTime(
+            microsecondsSinceEpoch: Int64(truncatingIfNeeded: now.tv_sec) * 1_000_000
+                + Int64(truncatingIfNeeded: now.tv_nsec) / 1000)
     }
 
     /// Milliseconds since the Unix epoch, rounded down.
@@ -78,7 +103,7 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
             for offset in 0..<width {
                 let byte = bytes[index + offset]
                 guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int64(byte - 48)
+                value = value * 10 + Int64(truncatingIfNeeded: byte - 48)
             }
             index += width
             return value
@@ -100,7 +125,7 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
             index += 1
             var digits = 0
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                if digits < 6 { micros = micros * 10 + Int64(bytes[index] - 48) }
+                if digits < 6 { micros = micros * 10 + Int64(truncatingIfNeeded: bytes[index] - 48) }
                 digits += 1
                 index += 1
             }
@@ -124,7 +149,9 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
         guard index == bytes.count else { return nil }
         let days = Self.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        self.microsecondsSinceEpoch = seconds * 1_000_000 + micros
+        let microseconds = seconds * 1_000_000 + micros
+        guard Self.validRange.contains(microseconds) else { return nil }
+        self.microsecondsSinceEpoch = microseconds
     }
 
     // Civil-calendar conversions (proleptic Gregorian), after the well-known days-from-civil algorithm.
@@ -157,9 +184,10 @@ public struct ProvTime: Hashable, Comparable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// Floor division for a positive `divisor`, for every `value` (`Int64.min` included).
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
-        return (quotient, value - quotient * divisor)
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }
 

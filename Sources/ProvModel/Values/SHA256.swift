@@ -84,8 +84,8 @@ public struct SHA256: Sendable {
         var text = [UInt8]()
         text.reserveCapacity(digest.count * 2)
         for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            text.append(digits[Int(truncatingIfNeeded: byte >> 4)])
+            text.append(digits[Int(truncatingIfNeeded: byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
     }

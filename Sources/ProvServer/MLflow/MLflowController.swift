@@ -122,7 +122,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
         if request.method == .get {
             let query = request.query
             body = SearchExperimentsRequest(
-                max_results: query["max_results"].flatMap { Int64($0) }.map { MLflowInt64(value: $0) },
+                max_results: query["max_results"].flatMap { Int64($0, radix: 10) }.map { MLflowInt64(value: $0) },
                 page_token: query["page_token"], filter: query["filter"], order_by: query.all("order_by"),
                 view_type: query["view_type"].flatMap { MLflowViewType(name: $0) })
         } else {
@@ -221,7 +221,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         if tagName == nil { tags.append(("mlflow.runName", name)) }
         let id = dependencies.ids.next()
         let now = dependencies.clock()
-        let started = body.start_time.map { ProvTime(unixMilliseconds: $0.value) } ?? now
+        let started =
+            try body.start_time.map { try MLflowMapping.time(unixMilliseconds: $0.value, field: "start_time") } ?? now
         // Nesting is a tag in MLflow; it becomes the run's parent when that run is here.
         var parent: ProvID? = nil
         if let parentText = tags.last(where: { $0.0 == "mlflow.parentRunId" })?.1,
@@ -289,7 +290,9 @@ struct MLflowController<Context: RequestContext>: Sendable {
         }
         let name = body.run_name.flatMap { $0.isEmpty ? nil : $0 }
         var events: [ProvEvent] = []
-        let endedAt = body.end_time.map { ProvTime(unixMilliseconds: $0.value) }
+        let endedAt = try body.end_time.map {
+            try MLflowMapping.time(unixMilliseconds: $0.value, field: "end_time")
+        }
         if status != nil || name != nil || endedAt != nil {
             events.append(.runUpdate(RunUpdate(run: id, name: name, status: status, endedAt: endedAt)))
         }
@@ -326,7 +329,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
         case "mlflow.runName" where !value.isEmpty:
             events.append(.runUpdate(RunUpdate(run: id, name: value)))
         case "mlflow.parentRunId":
-            if let parent = ProvID(hex: value), parent != id, try await store.node(parent)?.type == .run {
+            // A parent that is the run itself, or its descendant, is refused by the store (a cycle).
+            if let parent = ProvID(hex: value), try await store.node(parent)?.type == .run {
                 events.append(.runUpdate(RunUpdate(run: id, parent: parent)))
             }
         default:
@@ -485,7 +489,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let id = try MLflowValidation.runID(RunIDRequest(run_id: query["run_id"], run_uuid: query["run_uuid"]))
         guard let key = query["metric_key"], !key.isEmpty else { throw APIError.missing("metric_key") }
         guard try await store.node(id)?.type == .run else { throw APIError.notFound("Run with id=\(id.hex) not found") }
-        let size = try pageSize(query["max_results"].flatMap { Int64($0) }, default: 25_000, maximum: 25_000)
+        let size = try pageSize(query["max_results"].flatMap { Int64($0, radix: 10) }, default: 25_000, maximum: 25_000)
         let offset = try SearchPageToken.decode(query["page_token"])
         let points = try await store.metricHistory(run: id, key: key)
         let page = points.dropFirst(offset).prefix(size)
@@ -660,12 +664,12 @@ struct MLflowController<Context: RequestContext>: Sendable {
     func pageSize(_ requested: Int64?, default defaultSize: Int, maximum: Int? = nil) throws -> Int {
         let maximum = maximum ?? dependencies.configuration.maxSearchResults
         guard let requested else { return min(defaultSize, maximum) }
-        guard requested >= 1, requested <= Int64(maximum) else {
+        guard requested >= 1, requested <= maximum, let size = Int(exactly: requested) else {
             throw APIError.invalid(
                 "Invalid value \(requested) for parameter 'max_results' supplied. It must be at most \(maximum) and at least 1."
             )
         }
-        return Int(requested)
+        return size
     }
 }
 

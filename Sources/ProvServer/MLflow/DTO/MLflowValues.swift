@@ -11,9 +11,9 @@ struct MLflowInt64: Decodable, Sendable {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int64.self) {
             value = number
-        } else if let number = try? container.decode(Double.self), number == number.rounded(), abs(number) < 9.2e18 {
-            value = Int64(number)
-        } else if let text = try? container.decode(String.self), let number = Int64(text) {
+        } else if let number = try? container.decode(Double.self), let whole = Int64(exactly: number) {
+            value = whole
+        } else if let text = try? container.decode(String.self), let number = Int64(text, radix: 10) {
             value = number
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a whole number")

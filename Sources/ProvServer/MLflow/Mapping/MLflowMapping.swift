@@ -105,7 +105,8 @@ enum MLflowMapping {
         }
         let outputs = run.outputModels.map { output in
             ModelOutputOut(
-                model_id: modelIDText(output.entity.id), step: Int64(output.attributes["step"]?.numberValue ?? 0))
+                model_id: modelIDText(output.entity.id),
+                step: Int64(saturating: output.attributes["step"]?.numberValue ?? 0))
         }
         return RunOut(
             info: runInfo(run),
@@ -142,7 +143,8 @@ enum MLflowMapping {
             return members.keys.sorted().map { KeyValueOut(key: $0, value: members[$0]?.displayText ?? "") }
         }
         let created = milliseconds(model.entity.createdAt) ?? 0
-        let updated = attributes[TrackedModel.Attribute.updatedAt]?.numberValue.map { Int64($0) } ?? created
+        // A held value out of range (refused on ingest since; an older version stored it) is clamped, not fatal.
+        let updated = attributes[TrackedModel.Attribute.updatedAt]?.numberValue.map { Int64(saturating: $0) } ?? created
         let id = modelIDText(model.entity.id)
         let metrics = model.metrics.map { metric in
             MetricOut(
@@ -171,6 +173,7 @@ enum MLflowMapping {
         let key = try MLflowValidation.key(metric.key, field: "\(index)key")
         guard let value = metric.value?.value else { throw APIError.missing("\(index)value") }
         guard let timestamp = metric.timestamp?.value else { throw APIError.missing("\(index)timestamp") }
+        let time = try time(unixMilliseconds: timestamp, field: "\(index)timestamp")
         var model: ProvID? = nil
         if let modelText = metric.model_id, !modelText.isEmpty {
             guard let parsed = modelID(modelText) else {
@@ -184,7 +187,16 @@ enum MLflowMapping {
         }
         return MetricPoint(
             run: run, key: key, value: value, step: metric.step?.value ?? 0,
-            time: ProvTime(unixMilliseconds: timestamp), model: model, dataset: dataset)
+            time: time, model: model, dataset: dataset)
+    }
+
+    /// A time a client sent in Unix milliseconds, or 400 when it is outside ``ProvTime/validRange``.
+    static func time(unixMilliseconds: Int64, field: String) throws -> ProvTime {
+        guard let time = ProvTime(unixMilliseconds: unixMilliseconds) else {
+            throw APIError.invalid("Invalid value \(unixMilliseconds) for parameter '\(field)': "
+                + ProvTime.outOfRangeMessage(field: field))
+        }
+        return time
     }
 
     /// The events of a `log_inputs` dataset: the dataset entity and the run's use of it.
@@ -295,7 +307,7 @@ enum MLflowValidation {
     /// An experiment id: the decimal number MLflow uses.
     static func experimentNumber(_ text: String?, field: String = "experiment_id") throws -> Int64 {
         guard let text, !text.isEmpty else { throw APIError.missing(field) }
-        guard let number = Int64(text), number >= 0 else {
+        guard let number = Int64(text, radix: 10), number >= 0 else {
             throw APIError.notFound("No Experiment with id=\(text) exists")
         }
         return number
@@ -319,8 +331,8 @@ enum RunNames {
 
     /// A random name `<adjective>-<animal>-<number>`.
     static func random<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        let adjective = adjectives.randomElement(using: &generator)!
-        let noun = nouns.randomElement(using: &generator)!
+        let adjective = adjectives[Int.random(in: adjectives.indices, using: &generator)]
+        let noun = nouns[Int.random(in: nouns.indices, using: &generator)]
         return "\(adjective)-\(noun)-\(Int.random(in: 0..<1000, using: &generator))"
     }
 }
