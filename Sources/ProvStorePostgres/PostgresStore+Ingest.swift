@@ -89,6 +89,7 @@
         /// Points of active runs, written in one statement at the end of the batch.
         private var pending = PendingPoints()
         private var numberLockHeld = false
+        private var parentLockHeld = false
 
         struct Node {
             var pk: Int64
@@ -295,6 +296,11 @@
 
         mutating func apply(_ event: ProvEvent) async throws {
             summary.events += 1
+            do {
+                try IngestRules.check(event)
+            } catch {
+                throw fail(error.field, error.message, error.code)
+            }
             switch event {
             case .experiment(let record): try await apply(record)
             case .runStart(let record): try await apply(record)
@@ -353,6 +359,7 @@
             if let parent = record.parent {
                 guard parent != record.id else { throw fail("parent", "a run cannot be its own parent") }
                 parentPK = try await require(parent, [.run], field: "parent").pk
+                try await checkParent(of: record.id, parent: parent)
             }
             if try await lookup(record.id) == nil {
                 try requireActive(experiment, record.experiment, field: "experiment")
@@ -371,6 +378,27 @@
                     record.startedAt.microsecondsSinceEpoch,
                 ])
             if isNew { summary.runs += 1 }
+        }
+
+        /// Serializes changes of parent among all writers until this transaction ends, so that two concurrent
+        /// batches cannot close a cycle between them.
+        static let parentChangeLock: Int64 = 0x50_72_6F_76_4B_69_74_70
+
+        private mutating func lockParentChanges() async throws {
+            guard !parentLockHeld else { return }
+            try await execute("SELECT pg_advisory_xact_lock(?)", [Self.parentChangeLock])
+            parentLockHeld = true
+        }
+
+        /// Refuses a parent that would make `run` its own ancestor (``IngestRules/checkParent(of:parent:ancestors:)``).
+        private mutating func checkParent(of run: ProvID, parent: ProvID) async throws {
+            try await lockParentChanges()
+            let ancestors = try await rows(IngestRules.ancestorsQuery, [parent.hex]).map { PostgresStore.id($0[0]) }
+            do {
+                try IngestRules.checkParent(of: run, parent: parent, ancestors: ancestors)
+            } catch {
+                throw fail(error.field, error.message, error.code)
+            }
         }
 
         private mutating func apply(_ record: RunEnd) async throws {
@@ -392,6 +420,8 @@
 
         private mutating func apply(_ update: RunUpdate) async throws {
             let run = try await require(update.run, [.run], field: "id")
+            // Before the run's row lock, so that every writer takes the two in the same order.
+            if update.parent != nil { try await lockParentChanges() }
             guard
                 let row = try await row(
                     "SELECT started_at, name, status, ended_at, parent_pk, kind FROM run WHERE node_pk = ? FOR UPDATE",
@@ -402,6 +432,7 @@
             if let parent = update.parent {
                 guard parent != update.run else { throw fail("parent", "a run cannot be its own parent") }
                 parentPK = try await require(parent, [.run], field: "parent").pk
+                try await checkParent(of: update.run, parent: parent)
             }
             let heldName: String? = row[1]
             let heldStatus: String = row[2]
@@ -831,8 +862,7 @@
                 summary.metricPoints += inserted.count
                 pending = PendingPoints()
             }
-            for pk in seriesDeltas.keys.sorted() {
-                let delta = seriesDeltas[pk]!
+            for (pk, delta) in seriesDeltas.sorted(by: { $0.key < $1.key }) {
                 let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
                 let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
                 try await execute(

@@ -188,6 +188,11 @@ struct IngestSession {
 
     mutating func apply(_ event: ProvEvent) throws {
         summary.events += 1
+        do {
+            try IngestRules.check(event)
+        } catch {
+            throw fail(error.field, error.message, error.code)
+        }
         switch event {
         case .experiment(let record): try apply(record)
         case .runStart(let record): try apply(record)
@@ -238,6 +243,7 @@ struct IngestSession {
         if let parent = record.parent {
             guard parent != record.id else { throw fail("parent", "a run cannot be its own parent") }
             parentPK = try require(parent, [.run], field: "parent").pk
+            try checkParent(of: record.id, parent: parent)
         }
         if try lookup(record.id) == nil {
             try requireActive(experiment, record.experiment, field: "experiment")
@@ -256,6 +262,17 @@ struct IngestSession {
             record.startedAt.microsecondsSinceEpoch,
         ])
         if isNew { summary.runs += 1 }
+    }
+
+    /// Refuses a parent that would make `run` its own ancestor (``IngestRules/checkParent(of:parent:ancestors:)``).
+    private func checkParent(of run: ProvID, parent: ProvID) throws {
+        let ancestors = try String.fetchAll(
+            db.cachedStatement(sql: IngestRules.ancestorsQuery), arguments: [parent.hex])
+        do {
+            try IngestRules.checkParent(of: run, parent: parent, ancestors: ancestors.map(SQLiteStore.storedID))
+        } catch {
+            throw fail(error.field, error.message, error.code)
+        }
     }
 
     private mutating func apply(_ record: RunEnd) throws {
@@ -287,6 +304,7 @@ struct IngestSession {
         if let parent = update.parent {
             guard parent != update.run else { throw fail("parent", "a run cannot be its own parent") }
             parentPK = try require(parent, [.run], field: "parent").pk
+            try checkParent(of: update.run, parent: parent)
         }
         let name: String? = update.name ?? row[1]
         let status = update.status?.rawValue ?? (row[2] as String)

@@ -71,7 +71,7 @@ public enum StoreConformance {
             StoreConformanceCheck("lineage terminates on cycles") { try await lineageCycles($0) },
             StoreConformanceCheck("lineage errors") { try await lineageErrors($0) },
             StoreConformanceCheck("keys are classified at ingest") { try await classification($0) },
-        ] + trackingChecks
+        ] + trackingChecks + storedValueChecks
 }
 
 // MARK: - Helpers
@@ -601,9 +601,9 @@ extension StoreConformance {
 
         // Histories come in step order and keep NaN, infinities, times and epochs.
         let history = try await store.metricHistory(run: ids.train, key: "loss")
-        let expected = [(0, 2.3), (1, 1.2), (2, Double.nan), (3, 0.6)].map { step, value in
+        let expected = [(Int64(0), 2.3), (1, 1.2), (2, Double.nan), (3, 0.6)].map { step, value in
             MetricPoint(
-                run: ids.train, key: "loss", value: value, step: Int64(step),
+                run: ids.train, key: "loss", value: value, step: step,
                 time: ProvFixtures.time(30 + Double(step)), epoch: Double(step) / 2)
         }
         #expect(history == expected)
@@ -908,15 +908,16 @@ extension StoreConformance {
         let summaries = Dictionary(
             try await ids.all.asyncMap { id in (id, try #require(try await store.node(id))) },
             uniquingKeysWith: { first, _ in first })
+        func summary(_ id: ProvID) throws -> NodeSummary { try #require(summaries[id]) }
         let expectedRelations: Set<RunRelation> = [
-            RunRelation(kind: .wasAssociatedWith, runIsSubject: true, other: summaries[ids.software]!, time: nil),
-            RunRelation(kind: .used, runIsSubject: true, other: summaries[ids.dataset]!, time: ProvFixtures.time(10)),
+            RunRelation(kind: .wasAssociatedWith, runIsSubject: true, other: try summary(ids.software), time: nil),
+            RunRelation(kind: .used, runIsSubject: true, other: try summary(ids.dataset), time: ProvFixtures.time(10)),
             RunRelation(
-                kind: .wasGeneratedBy, runIsSubject: false, other: summaries[ids.checkpoint2]!,
+                kind: .wasGeneratedBy, runIsSubject: false, other: try summary(ids.checkpoint2),
                 time: ProvFixtures.time(80)),
             RunRelation(
-                kind: .wasGeneratedBy, runIsSubject: false, other: summaries[ids.model]!, time: ProvFixtures.time(90)),
-            RunRelation(kind: .wasInformedBy, runIsSubject: false, other: summaries[ids.evaluate]!, time: nil),
+                kind: .wasGeneratedBy, runIsSubject: false, other: try summary(ids.model), time: ProvFixtures.time(90)),
+            RunRelation(kind: .wasInformedBy, runIsSubject: false, other: try summary(ids.evaluate), time: nil),
         ]
         #expect(detail.relations.count == expectedRelations.count)
         #expect(Set(detail.relations) == expectedRelations)
@@ -948,8 +949,9 @@ extension StoreConformance {
         #expect(
             Set(workflow.relations)
                 == [
-                    RunRelation(kind: .wasAssociatedWith, runIsSubject: true, other: summaries[ids.person]!, time: nil),
-                    RunRelation(kind: .hadMember, runIsSubject: false, other: summaries[ids.experiment]!, time: nil),
+                    RunRelation(
+                        kind: .wasAssociatedWith, runIsSubject: true, other: try summary(ids.person), time: nil),
+                    RunRelation(kind: .hadMember, runIsSubject: false, other: try summary(ids.experiment), time: nil),
                 ])
         #expect(workflow.parameters.map(\.key) == ["seed"])
         #expect(workflow.parameters.first?.value == "42")
