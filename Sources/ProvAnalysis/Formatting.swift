@@ -6,7 +6,7 @@ enum AnalysisFormat {
     static func number(_ value: Double, digits: Int = 6) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
-        if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
+        if value == value.rounded(), abs(value) < 1e12, let whole = Int64(exactly: value) { return String(whole) }
         return String(format: "%.\(digits)g", value)
     }
 }

@@ -47,7 +47,7 @@ enum Output {
     static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
-        if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
+        if value == value.rounded(), abs(value) < 1e12, let whole = Int64(exactly: value) { return String(whole) }
         return String(format: "%.6g", value)
     }
 
@@ -61,9 +61,9 @@ enum Output {
     /// A duration in seconds as `1h02m03s`, `2m05s` or `4.2s`.
     static func duration(from start: ProvTime, to end: ProvTime?) -> String {
         guard let end else { return "-" }
-        let seconds = Double(end.microsecondsSinceEpoch - start.microsecondsSinceEpoch) / 1_000_000
+        let seconds = end.seconds(since: start)  // any held times, without overflow
         if seconds < 60 { return String(format: "%.1fs", seconds) }
-        let whole = Int(seconds.rounded())
+        let whole = Int(saturating: seconds.rounded())
         if whole < 3600 { return String(format: "%dm%02ds", whole / 60, whole % 60) }
         return String(format: "%dh%02dm%02ds", whole / 3600, whole / 60 % 60, whole % 60)
     }

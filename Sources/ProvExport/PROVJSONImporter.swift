@@ -397,10 +397,10 @@ public struct PROVJSONImporter: Sendable {
             }
             var size: Int64? = nil
             if let value = node.element.value(PK.sizeBytes) {
-                guard let number = Self.number(value), number == number.rounded(), number >= 0, number < 9.0e18 else {
+                guard let number = Self.number(value), number >= 0, let whole = Int64(exactly: number) else {
                     throw ProvImportError("\(place): pk:sizeBytes must be a whole number of bytes")
                 }
-                size = Int64(number)
+                size = whole
             }
             let created = try optionalTime(node.element.value(PK.createdAt), "\(place): pk:createdAt")
             var attributes = try freeAttributes(

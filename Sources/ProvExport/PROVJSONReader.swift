@@ -170,8 +170,8 @@ public enum PROVJSONReader {
         case .string(let text): return [.string(text)]
         case .bool(let flag): return [.boolean(flag)]
         case .number(let number):
-            if number == number.rounded(), abs(number) < 9.0e15 {
-                return [.typed(String(Int64(number)), datatype: .xsd("int"))]
+            if number == number.rounded(), abs(number) < 9.0e15, let whole = Int64(exactly: number) {
+                return [.typed(String(whole), datatype: .xsd("int"))]
             }
             return [.double(number)]
         case .array(let items):

@@ -43,8 +43,8 @@ public enum ProvValue: Hashable, Sendable {
         case .string(let text): return .string(text)
         case .bool(let flag): return .boolean(flag)
         case .number(let number):
-            if number.isFinite, number == number.rounded(), abs(number) < 9.0e15 {
-                return .long(Int64(number))
+            if abs(number) < 9.0e15, let whole = Int64(exactly: number) {
+                return .long(whole)
             }
             return .double(number)
         case .null, .array, .object: return .json(value)

@@ -483,7 +483,9 @@ public enum MetricPointsCodec {
         var points: [MetricPoint] = []
         points.reserveCapacity(steps.count)
         for index in steps.indices {
-            guard case .number(let step) = steps[index], step == step.rounded(), abs(step) < 9.0e15 else {
+            guard case .number(let stepNumber) = steps[index], abs(stepNumber) < 9.0e15,
+                let step = Int64(exactly: stepNumber)
+            else {
                 throw ProvImportError("pk:points of metric '\(key)': step \(index + 1) is not a whole number")
             }
             let number: Double
@@ -504,7 +506,7 @@ public enum MetricPointsCodec {
             }
             var epoch: Double? = nil
             if !epochs.isEmpty, case .number(let value) = epochs[index] { epoch = value }
-            points.append(MetricPoint(run: run, key: key, value: number, step: Int64(step), time: time, epoch: epoch))
+            points.append(MetricPoint(run: run, key: key, value: number, step: step, time: time, epoch: epoch))
         }
         return points
     }

@@ -38,13 +38,13 @@ public struct KeyCondition: Hashable, Sendable, Codable {
         ]
         var earliest: (range: Range<String.Index>, comparator: FilterComparator)?
         for (symbol, comparator) in operators {
-            if let range = text.range(of: symbol),
-                earliest == nil || range.lowerBound < earliest!.range.lowerBound
-                    || (range.lowerBound == earliest!.range.lowerBound
-                        && range.upperBound > earliest!.range.upperBound)
-            {
-                earliest = (range, comparator)
-            }
+            guard let range = text.range(of: symbol) else { continue }
+            let isEarlier =
+                earliest.map {
+                    range.lowerBound < $0.range.lowerBound
+                        || (range.lowerBound == $0.range.lowerBound && range.upperBound > $0.range.upperBound)
+                } ?? true
+            if isEarlier { earliest = (range, comparator) }
         }
         guard let earliest else { return nil }
         let key = text[..<earliest.range.lowerBound].trimmingCharacters(in: .whitespaces)

@@ -70,8 +70,8 @@ extension SQLiteStore {
                     """, arguments: [edgeKeys]
             ).map { row in
                 LineageEdge(
-                    kind: RelationKind(rawValue: row[0]) ?? .used, subject: ProvID(hex: row[1] as String)!,
-                    object: ProvID(hex: row[2] as String)!)
+                    kind: RelationKind(rawValue: row[0]) ?? .used, subject: SQLiteStore.storedID(row[1]),
+                    object: SQLiteStore.storedID(row[2]))
             }
             return LineageGraph(root: id, direction: direction, depth: depth, nodes: nodes, edges: edges)
         }

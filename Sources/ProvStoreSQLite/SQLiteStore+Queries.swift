@@ -22,7 +22,7 @@ extension SQLiteStore {
 
     static func nodeSummary(_ row: Row, offset: Int = 0) -> NodeSummary {
         NodeSummary(
-            id: ProvID(hex: row[offset] as String)!,
+            id: SQLiteStore.storedID(row[offset]),
             type: NodeType(rawValue: row[offset + 1]) ?? .entity,
             kind: row[offset + 2], name: row[offset + 3], location: row[offset + 4], digest: row[offset + 5])
     }
@@ -39,8 +39,8 @@ extension SQLiteStore {
 
     static func runSummary(_ row: Row) -> RunSummary {
         RunSummary(
-            id: ProvID(hex: row[0] as String)!, name: row[1], kind: RunKind(rawValue: row[2]) ?? .task,
-            status: RunStatus(rawValue: row[3]) ?? .running, experimentID: ProvID(hex: row[4] as String)!,
+            id: SQLiteStore.storedID(row[0]), name: row[1], kind: RunKind(rawValue: row[2]) ?? .task,
+            status: RunStatus(rawValue: row[3]) ?? .running, experimentID: SQLiteStore.storedID(row[4]),
             experimentName: row[5], parentID: (row[6] as String?).flatMap { ProvID(hex: $0) },
             startedAt: ProvTime(microsecondsSinceEpoch: row[7]),
             endedAt: (row[8] as Int64?).map { ProvTime(microsecondsSinceEpoch: $0) })
@@ -59,7 +59,7 @@ extension SQLiteStore {
                 let tags = try Row.fetchAll(
                     db, sql: "SELECT key, value FROM tag WHERE node_pk = ? ORDER BY key", arguments: [row[4] as Int64])
                 return ExperimentSummary(
-                    id: ProvID(hex: row[0] as String)!, name: row[1], description: row[2],
+                    id: SQLiteStore.storedID(row[0]), name: row[1], description: row[2],
                     createdAt: (row[3] as Int64?).map { ProvTime(microsecondsSinceEpoch: $0) }, runCount: row[5],
                     tags: Dictionary(tags.map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { $1 }))
             }

@@ -131,7 +131,7 @@ extension SQLiteStore {
         let keyList = jsonArray(keys)
         var records = ProvenanceRecords()
         func time(_ value: Int64?) -> ProvTime? { value.map { ProvTime(microsecondsSinceEpoch: $0) } }
-        func id(_ text: String) -> ProvID { ProvID(hex: text)! }
+        func id(_ text: String) -> ProvID { SQLiteStore.storedID(text) }
 
         records.experiments = try Row.fetchAll(
             db,
@@ -154,7 +154,7 @@ extension SQLiteStore {
             return RunRecord(
                 start: RunStart(
                     id: id(row[0]), experiment: id(row[1]), parent: (row[2] as String?).map(id),
-                    kind: RunKind(rawValue: row[3]), name: row[4], startedAt: time(row[6])!,
+                    kind: RunKind(rawValue: row[3]), name: row[4], startedAt: time(row[6]) ?? ProvTime(microsecondsSinceEpoch: 0),
                     status: status == .scheduled ? .scheduled : .running),
                 status: status, endedAt: time(row[7]))
         }
@@ -267,7 +267,7 @@ extension SQLiteStore {
         ).map { row in
             let readings = decodeObject(row[3]).compactMapValues(\.numberValue)
             return TelemetrySample(
-                run: id(row[0]), time: time(row[1])!, phase: TelemetryPhase(rawValue: row[2]) ?? .periodic,
+                run: id(row[0]), time: time(row[1]) ?? ProvTime(microsecondsSinceEpoch: 0), phase: TelemetryPhase(rawValue: row[2]) ?? .periodic,
                 values: readings)
         }
         for row in try Row.fetchAll(
@@ -295,10 +295,10 @@ extension SQLiteStore {
                 runOrder.append(run)
                 layersByRun[run] = (row[1], [])
             }
-            layersByRun[run]!.layers.append(ArchitectureLayer(type: row[2], hyperparameters: decodeObject(row[3])))
+            layersByRun[run]?.layers.append(ArchitectureLayer(type: row[2], hyperparameters: decodeObject(row[3])))
         }
-        records.architectures = runOrder.map { run in
-            let entry = layersByRun[run]!
+        records.architectures = runOrder.compactMap { run in
+            guard let entry = layersByRun[run] else { return nil }
             // A model outside the scope is not referenced.
             let model = entry.model.map(id).flatMap { model in
                 records.entities.contains { $0.id == model } ? model : nil
@@ -306,5 +306,13 @@ extension SQLiteStore {
             return ArchitectureRecord(run: id(run), model: model, layers: entry.layers)
         }
         return records
+    }
+}
+
+extension SQLiteStore {
+    /// An identifier read from the store. The schema checks its length; a held value that is not hexadecimal (written
+    /// by another program) reads as the zero id rather than stopping the reader.
+    static func storedID(_ text: String) -> ProvID {
+        ProvID(hex: text) ?? ProvID(high: 0, low: 0)
     }
 }

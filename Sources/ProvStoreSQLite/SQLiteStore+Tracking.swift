@@ -39,7 +39,7 @@ extension SQLiteStore {
         }
         return rows.map { row in
             TrackedExperiment(
-                id: ProvID(hex: row[0] as String)!, number: row[1], name: row[2], artifactLocation: row[3],
+                id: SQLiteStore.storedID(row[0]), number: row[1], name: row[2], artifactLocation: row[3],
                 lifecycle: LifecycleStage(rawValue: row[4]) ?? .active, createdAt: time(row[5]),
                 updatedAt: time(row[6]), tags: tags[row[7] as Int64] ?? [])
         }
@@ -189,7 +189,7 @@ extension SQLiteStore {
         var runs: [Int64: TrackedRun] = [:]
         try eachRow(db, sql: trackedRunSelect + " WHERE r.node_pk \(inKeys)", arguments: [keyList]) { row in
             runs[row[0]] = TrackedRun(
-                id: ProvID(hex: row[1] as String)!, experimentID: ProvID(hex: row[2] as String)!,
+                id: SQLiteStore.storedID(row[1]), experimentID: SQLiteStore.storedID(row[2]),
                 experimentNumber: row[3], experimentArtifactLocation: row[4], name: row[5],
                 user: row[10], status: RunStatus(rawValue: row[6]) ?? .running,
                 startedAt: ProvTime(microsecondsSinceEpoch: row[7]), endedAt: time(row[8]),
@@ -255,7 +255,7 @@ extension SQLiteStore {
 
     static func entityRecord(_ row: Row, offset: Int) -> EntityRecord {
         EntityRecord(
-            id: ProvID(hex: row[offset] as String)!, kind: EntityKind(rawValue: row[offset + 1]) ?? .file,
+            id: SQLiteStore.storedID(row[offset]), kind: EntityKind(rawValue: row[offset + 1]) ?? .file,
             name: row[offset + 2], location: row[offset + 3], digest: row[offset + 4], sizeBytes: row[offset + 5],
             createdAt: time(row[offset + 6]), attributes: decodeObject(row[offset + 7]))
     }
@@ -408,7 +408,7 @@ extension SQLiteStore {
             models[row[0]]?.metrics.append(
                 TrackedModelMetric(
                     key: row[1], value: (row[2] as Double?) ?? .nan, step: row[3], time: time(row[4]),
-                    run: ProvID(hex: row[5] as String)!, dataset: dataset))
+                    run: SQLiteStore.storedID(row[5]), dataset: dataset))
         }
         return keys.compactMap { models[$0] }
     }

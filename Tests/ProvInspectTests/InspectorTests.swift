@@ -7,7 +7,7 @@ import Testing
 @testable import ProvInspect
 
 /// Writes a safetensors file: the 8-byte little-endian header length, the header, then `data`.
-private func safetensors(_ header: String, length: UInt64? = nil, data: [UInt8] = []) -> [UInt8] {
+func safetensors(_ header: String, length: UInt64? = nil, data: [UInt8] = []) -> [UInt8] {
     let bytes = Array(header.utf8)
     let count = length ?? UInt64(bytes.count)
     return (0..<8).map { UInt8(truncatingIfNeeded: count >> (8 * UInt64($0))) } + bytes + data
@@ -114,6 +114,23 @@ struct InspectorTests {
         #expect(model.layers.map(\.parameterCount) == [15, 0, 6])
         #expect(model.parameterCount == 21)
         #expect(model.layers[1].hyperparameters["rate"] == 0.25)
+    }
+
+    @Test("Keras JSON: weight counts that overflow 64 bits are left unknown, never fatal")
+    func kerasOverflowingCounts() throws {
+        // Before: Int64 multiplication trapped on these sizes (a crafted or corrupt model file).
+        let json = """
+            {"class_name":"Sequential","config":{"name":"m","layers":[
+              {"class_name":"Dense","config":{"name":"d","units":999999999999999},
+               "build_config":{"input_shape":[null,999999999999999]}},
+              {"class_name":"Embedding","config":{"name":"e","input_dim":999999999999999,"output_dim":999999999}},
+              {"class_name":"Conv2D","config":{"name":"c","filters":99999999,"kernel_size":[99999999,99999999]},
+               "build_config":{"input_shape":[null,8,8,99999999]}},
+              {"class_name":"Dense","config":{"name":"small","units":2},"build_config":{"input_shape":[null,3]}}]}}
+            """
+        let model = try ModelInspector().inspect(path: try write("huge-keras.json", json))
+        #expect(model.layers.map(\.parameterCount) == [nil, nil, nil, 8])
+        #expect(model.parameterCount == nil)
     }
 
     @Test("ONNX: nodes in order, attributes, initializer parameters, cycles refused")

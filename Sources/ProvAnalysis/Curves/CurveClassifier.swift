@@ -1,4 +1,5 @@
 import Foundation
+import ProvModel
 
 /// A threshold a curve analysis used, stored with its result.
 public struct CurveThreshold: Sendable, Hashable, Codable {
@@ -127,8 +128,9 @@ public struct CurveClassifier: Sendable {
         // Never learner.
         let nearChance = onset == nil
         checks["accuracy_near_chance"] = nearChance
-        if let loss = curve.validationLoss, let classes = curve.classCount, classes > 1 {
-            let minimum = loss.values.min()!
+        if let loss = curve.validationLoss, let classes = curve.classCount, classes > 1,
+            let minimum = loss.values.min()
+        {
             evidence["min_validation_loss"] = minimum
             evidence["ln_classes"] = log(Double(classes))
             checks["loss_near_ln_classes"] = minimum >= log(Double(classes)) - c.neverLossEpsilon
@@ -141,7 +143,7 @@ public struct CurveClassifier: Sendable {
         if let loss = curve.validationLoss, loss.values.count >= 3 {
             let values = loss.values
             let argmin = values.indices.min { values[$0] < values[$1] }!
-            let window = max(1, Int((Double(values.count) * c.finalWindowFraction).rounded()))
+            let window = max(1, Int(saturating: (Double(values.count) * c.finalWindowFraction).rounded()))
             let final = values.suffix(window).reduce(0, +) / Double(window)
             evidence["argmin_validation_loss_epoch"] = loss.epochs[argmin]
             evidence["min_validation_loss"] = values[argmin]
@@ -152,7 +154,8 @@ public struct CurveClassifier: Sendable {
             checks["validation_loss_rose"] = holds
             if c.requireTrainingLossFall, let training = curve.trainingLoss, training.values.count >= 2 {
                 let atArgmin = Self.value(of: training, at: loss.epochs[argmin])
-                let trainingWindow = max(1, Int((Double(training.values.count) * c.finalWindowFraction).rounded()))
+                let trainingWindow = max(
+                    1, Int(saturating: (Double(training.values.count) * c.finalWindowFraction).rounded()))
                 let trainingFinal = training.values.suffix(trainingWindow).reduce(0, +) / Double(trainingWindow)
                 evidence["training_loss_at_argmin"] = atArgmin
                 evidence["final_training_loss"] = trainingFinal

@@ -146,11 +146,13 @@ enum RunFacts {
         if let value = run.value(forTerm: "data.statistics.num_classes"), let count = number(value.value),
             count >= 1, count < 1e9
         {
-            return Int(count)
+            return Int(saturating: count)
         }
         for dataset in run.datasets {
             for key in ["classes", "num_classes", "class_count"] {
-                if case .number(let count)? = dataset.attributes[key], count >= 1, count < 1e9 { return Int(count) }
+                if case .number(let count)? = dataset.attributes[key], count >= 1, count < 1e9 {
+                    return Int(saturating: count)
+                }
             }
         }
         return nil

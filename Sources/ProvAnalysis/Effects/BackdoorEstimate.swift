@@ -1,3 +1,5 @@
+import ProvModel
+
 /// A refutation test of an effect estimate (DoWhy's refuters, drawing from NumPy's legacy `RandomState(seed)` stream
 /// as DoWhy does when given `random_state=np.random.RandomState(seed)`).
 public enum ProvRefuterKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -155,7 +157,7 @@ public enum ProvBackdoor {
                 let w = (0..<n).map { _ in generator.standardNormal() }
                 effects.append(try ProvOLS.fit(regressors: [t] + z + [w], y: y, names: names + ["w_random"]).coefficients[1])
             case .dataSubset:
-                let size = Int((options.subsetFraction * Double(n)).rounded(.toNearestOrEven))
+                let size = Int(saturating: (options.subsetFraction * Double(n)).rounded(.toNearestOrEven))
                 let rows = Array(generator.permutation(n).prefix(size))
                 let fit = try ProvOLS.fit(
                     regressors: ([t] + z).map { column in rows.map { column[$0] } }, y: rows.map { y[$0] },

@@ -116,10 +116,10 @@ public struct FeatureExtractor: Sendable {
         let isConv: (String) -> Bool = { $0.hasPrefix("conv") }
         let isWeighted: (String) -> Bool = { Self.weightedLayerTypes.contains($0) }
         statistic("kernel_mean", keys: ["kernel"], types: isConv, mean)
-        statistic("kernel_max", keys: ["kernel"], types: isConv) { $0.max()! }
+        statistic("kernel_max", keys: ["kernel"], types: isConv) { $0.max() ?? .nan }
         statistic("stride_mean", keys: ["stride"], types: isConv, mean)
         statistic("width_mean", keys: ["filters", "units"], types: isWeighted, mean)
-        statistic("width_max", keys: ["filters", "units"], types: isWeighted) { $0.max()! }
+        statistic("width_max", keys: ["filters", "units"], types: isWeighted) { $0.max() ?? .nan }
         statistic("width_total", keys: ["filters", "units"], types: isWeighted) { $0.reduce(0, +) }
         add(
             "activation", .architecture, .architecture, term: "model.architecture.activation", source: "parameter",
@@ -200,7 +200,7 @@ public struct FeatureExtractor: Sendable {
             numberForTerm("system.gpu.count"))
         add("run_time_seconds", .system, .system, source: "run start to end") { run in
             guard let end = run.endedAt else { return .missing }
-            return .number(Double(end.microsecondsSinceEpoch - run.startedAt.microsecondsSinceEpoch) / 1e6)
+            return .number(end.seconds(since: run.startedAt))
         }
 
         // Behaviour and outcomes.
@@ -216,7 +216,8 @@ public struct FeatureExtractor: Sendable {
         behaviour("best_accuracy", .outcome) { $0.bestAccuracy }
         behaviour("area_under_curve", .outcome) { $0.areaUnderCurve }
         behaviour("epoch_of_best", .behaviour) { $0.epochOfBest }
-        behaviour("epochs_to_reach_\(Int((reachFraction * 100).rounded()))pct_of_best", .behaviour) { $0.epochToReach }
+        let reachPercent = Int(saturating: (reachFraction * 100).rounded())
+        behaviour("epochs_to_reach_\(reachPercent)pct_of_best", .behaviour) { $0.epochToReach }
         add("curve_class", .behaviour, .behaviour, source: "curve classifier", categorical: true) { run in
             guard let curve = curveByRun[run.id], let result = try? classifier.classify(curve) else { return .missing }
             return .category(result.curveClass.rawValue)

@@ -257,7 +257,7 @@ public struct FeatureTable: Sendable, Hashable, Codable {
         var tiers: [Int] = []
         var exogenous: [String] = []
         for candidate in candidates {
-            let column = keepRows.map { candidate.values[$0]! }
+            let column = keepRows.map { candidate.values[$0] ?? .nan }
             if let first = column.first, column.allSatisfy({ $0 == first }) {
                 dropped.append((candidate.name, "constant"))
                 continue

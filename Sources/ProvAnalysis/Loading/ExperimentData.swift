@@ -118,25 +118,25 @@ public struct ExperimentData: Sendable, Hashable {
                 endedAt: run.endedAt)
         }
         for parameter in records.parameters where byRun[parameter.run] != nil {
-            byRun[parameter.run]!.parameters.append(
+            byRun[parameter.run]?.parameters.append(
                 RunValue(key: parameter.key, value: parameter.value, term: records.terms[parameter.key]))
         }
         for tag in records.tags where tag.targetType == .run && byRun[tag.target] != nil {
-            byRun[tag.target]!.tags.append(RunValue(key: tag.key, value: tag.value, term: records.terms[tag.key]))
+            byRun[tag.target]?.tags.append(RunValue(key: tag.key, value: tag.value, term: records.terms[tag.key]))
         }
         for series in records.metricSeries where byRun[series.run] != nil {
             let points = series.points.sorted { $0.step < $1.step }.map {
                 SeriesPoint(step: $0.step, epoch: $0.epoch ?? Double($0.step), value: $0.value)
             }
-            byRun[series.run]!.series.append(
+            byRun[series.run]?.series.append(
                 RunSeries(key: series.summary.key, term: series.summary.term, points: points))
         }
         for architecture in records.architectures where byRun[architecture.run] != nil {
-            byRun[architecture.run]!.layers = architecture.layers
+            byRun[architecture.run]?.layers = architecture.layers
         }
         for relation in records.relations where relation.kind == .used && byRun[relation.subject] != nil {
             if let entity = entities[relation.object], entity.kind == .dataset {
-                byRun[relation.subject]!.datasets.append(entity)
+                byRun[relation.subject]?.datasets.append(entity)
             }
         }
         var runs = Array(byRun.values)

@@ -118,7 +118,7 @@ public enum ReportRenderer {
         }
         let converged = curves.results.filter { $0.prediction?.converged == true }
         if !converged.isEmpty {
-            let saved = converged.map { $0.prediction!.epochsSaved }
+            let saved = converged.compactMap { $0.prediction?.epochsSaved }
             html +=
                 "<p>\(converged.count) of \(curves.results.count) predictions converged; mean epochs saved "
                 + "\(AnalysisFormat.number(saved.reduce(0, +) / Double(saved.count), digits: 3)).</p>\n"
@@ -198,7 +198,7 @@ public enum ReportRenderer {
         let x = { (e: Double) in left + (e - minEpoch) / (maxEpoch - minEpoch) * (width - left - right) }
         let y = { (v: Double) in top + (1 - min(max(v, 0), 1)) * (height - top - bottom) }
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" viewBox=\"0 0 \(Int(saturating: width)) \(Int(saturating: height))\" role=\"img\">"
         svg += axes(
             width: width, height: height, left: left, bottom: bottom, top: top, right: right, xMin: minEpoch,
             xMax: maxEpoch, xLabel: "epoch", yLabel: "accuracy", x: x, y: y)
@@ -220,7 +220,7 @@ public enum ReportRenderer {
         let margin = 44.0
         let scale = { (v: Double) in margin + min(max(v, 0), 1) * (size - margin - 10) }
         var svg =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" viewBox=\"0 0 \(Int(size)) \(Int(size))\" role=\"img\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(saturating: size))\" height=\"\(Int(saturating: size))\" viewBox=\"0 0 \(Int(saturating: size)) \(Int(saturating: size))\" role=\"img\">"
         svg += axes(
             width: size, height: size, left: margin, bottom: margin, top: 10, right: 10, xMin: 0, xMax: 1,
             xLabel: "observed", yLabel: "predicted", x: scale, y: { size - scale($0) })
@@ -244,7 +244,7 @@ public enum ReportRenderer {
         let zero = labelWidth + (hasNegative ? plotWidth / 2 : 0)
         let unit = (hasNegative ? plotWidth / 2 : plotWidth) / extent
         var svg =
-            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(labelWidth + plotWidth + 80))\" height=\"\(Int(height))\" role=\"img\">"
+            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(saturating: labelWidth + plotWidth + 80))\" height=\"\(Int(saturating: height))\" role=\"img\">"
         for (index, bar) in bars.enumerated() {
             let yTop = Double(index) * rowHeight + 4
             let length = abs(bar.value) * unit
@@ -273,7 +273,7 @@ public enum ReportRenderer {
         let height = Double(columns.values.map(\.count).max() ?? 1) * rowHeight + 40
         var position: [String: (Double, Double)] = [:]
         for (columnIndex, tier) in order.enumerated() {
-            for (rowIndex, node) in columns[tier]!.enumerated() {
+            for (rowIndex, node) in columns[tier, default: []].enumerated() {
                 position[node.id] = (
                     20 + Double(columnIndex) * columnWidth + nodeWidth / 2,
                     30 + Double(rowIndex) * rowHeight + nodeHeight / 2
@@ -281,7 +281,7 @@ public enum ReportRenderer {
             }
         }
         var svg =
-            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\">"
+            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(saturating: width))\" height=\"\(Int(saturating: height))\" role=\"img\">"
         svg +=
             "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>"
         for (columnIndex, tier) in order.enumerated() {

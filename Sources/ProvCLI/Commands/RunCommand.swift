@@ -85,7 +85,9 @@ struct RunCommand: AsyncParsableCommand {
         if command.isEmpty {
             throw ValidationError("give the program to run after --, e.g. `provkit run -- python train.py`")
         }
-        if interval < 0 { throw ValidationError("--interval must be 0 or more seconds") }
+        guard interval >= 0, interval <= 86_400 else {
+            throw ValidationError("--interval must be 0 to 86400 seconds")
+        }
         if tail < 0 || tail > 1 << 20 { throw ValidationError("--tail must be between 0 and 1048576 bytes") }
         for path in inputs where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("--input \(path) does not exist; inputs are hashed before the program starts")

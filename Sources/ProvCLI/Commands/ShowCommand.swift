@@ -127,7 +127,7 @@ struct ShowCommand: AsyncParsableCommand {
             detail.architecture.map { layer in
                 [
                     String(layer.position), layer.type,
-                    layer.hyperparameters.keys.sorted().map { "\($0)=\(layer.hyperparameters[$0]!.displayText)" }
+                    layer.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.displayText)" }
                         .joined(separator: " "),
                 ]
             })

@@ -39,10 +39,8 @@ extension JSONValue {
     }
 
     var intValue: Int? {
-        guard case .number(let number) = self, number.isFinite, number == number.rounded(), abs(number) < 1e15 else {
-            return nil
-        }
-        return Int(number)
+        guard case .number(let number) = self, abs(number) < 1e15 else { return nil }
+        return Int(exactly: number)
     }
 
     var arrayValue: [JSONValue]? {

@@ -78,7 +78,7 @@ enum KerasInspector {
             }
             let parameters = parameterCount(className, config: config, layer: layer)
             if let parameters, let sum = total {
-                total = sum + parameters
+                total = Counting.sum(sum, parameters)
             } else if parameters == nil, hasWeights(className) {
                 total = nil
             }
@@ -122,7 +122,7 @@ enum KerasInspector {
         switch className {
         case "Dense":
             guard let input = dims?.last ?? nil, let units = config["units"]?.intValue else { return nil }
-            return Int64(input) * Int64(units) + bias * Int64(units)
+            return Counting.sum(Counting.product(input, units), Counting.product(bias, units))
         case "Conv1D", "Conv2D", "Conv3D":
             guard let dims, dims.count >= 2, let filters = config["filters"]?.intValue,
                 let kernel = config["kernel_size"]?.arrayValue?.compactMap({ $0.intValue })
@@ -130,14 +130,15 @@ enum KerasInspector {
                     .intValue.map({ [$0] }),
                 let channels = (channelsFirst ? dims[1] : dims.last ?? nil)
             else { return nil }
-            let groups = Int64(config["groups"]?.intValue ?? 1)
-            let window = kernel.reduce(Int64(1)) { $0 * Int64($1) }
-            return window * Int64(channels) / max(groups, 1) * Int64(filters) + bias * Int64(filters)
+            let groups = Int64(exactly: max(config["groups"]?.intValue ?? 1, 1)) ?? 1
+            let window = kernel.reduce(1 as Int64?) { product, size in product.flatMap { Counting.product($0, size) } }
+            let perGroup = window.flatMap { Counting.product($0, channels) }.map { $0 / groups }
+            return Counting.sum(perGroup.flatMap { Counting.product($0, filters) }, Counting.product(bias, filters))
         case "Embedding":
             guard let input = config["input_dim"]?.intValue, let output = config["output_dim"]?.intValue else {
                 return nil
             }
-            return Int64(input) * Int64(output)
+            return Counting.product(input, output)
         case "BatchNormalization", "LayerNormalization":
             let axis = config["axis"]?.intValue ?? config["axis"]?.arrayValue?.first?.intValue ?? -1
             guard let dims, !dims.isEmpty else { return nil }
@@ -146,9 +147,24 @@ enum KerasInspector {
             let perChannel: Int64 =
                 (config["center"]?.boolValue == false ? 0 : 1) + (config["scale"]?.boolValue == false ? 0 : 1)
                 + (className == "BatchNormalization" ? 2 : 0)
-            return perChannel * Int64(channels)
+            return Counting.product(perChannel, channels)
         default:
             return nil
         }
+    }
+}
+
+/// Weight counts from a config, which can say anything: `nil` when a count overflows 64 bits (or is negative).
+enum Counting {
+    static func product(_ a: some BinaryInteger, _ b: some BinaryInteger) -> Int64? {
+        guard let a = Int64(exactly: a), let b = Int64(exactly: b), a >= 0, b >= 0 else { return nil }
+        let (result, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? nil : result
+    }
+
+    static func sum(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a, let b else { return nil }
+        let (result, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : result
     }
 }
