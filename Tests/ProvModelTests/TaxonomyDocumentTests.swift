@@ -5,15 +5,15 @@ import Testing
 
 /// The renderings of the taxonomy, and the copies committed under `docs/`.
 ///
-/// To regenerate `docs/taxonomy.json` and the generated part of `docs/taxonomy.md` after changing the taxonomy:
-/// `PROVKIT_REGENERATE_DOCS=1 swift test --filter TaxonomyDocument`.
+/// To regenerate `docs/taxonomy.json` and the generated part of `docs/taxonomy.md` after changing the taxonomy, run
+/// `scripts/regenerate-docs.sh`; the tests only compare, never write.
 @Suite("Taxonomy documents")
 struct TaxonomyDocumentTests {
     let taxonomy = Taxonomy.standard
 
     /// The line in `docs/taxonomy.md` after which everything is the output of ``Taxonomy/markdown()``.
     static let marker = "<!-- Generated from Taxonomy.standard.markdown(); do not edit below this line. -->"
-    static let regenerate = "PROVKIT_REGENERATE_DOCS=1 swift test --filter TaxonomyDocument"
+    static let regenerate = "swift build && scripts/regenerate-docs.sh"
 
     @Test("the JSON document parses back and holds every term, layer type and curve class")
     func jsonDocument() throws {
@@ -104,16 +104,7 @@ struct TaxonomyDocumentTests {
         let markdownURL = docs.appendingPathComponent("taxonomy.md")
         let json = taxonomy.jsonDocument()
         let markdown = taxonomy.markdown()
-        let existing = (try? String(contentsOf: markdownURL, encoding: .utf8)) ?? ""
-        let intro = existing.components(separatedBy: Self.marker + "\n").first ?? ""
-
-        if ProcessInfo.processInfo.environment["PROVKIT_REGENERATE_DOCS"] == "1" {
-            try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-            try json.write(to: jsonURL, atomically: true, encoding: .utf8)
-            let header = existing.contains(Self.marker) ? intro : "# ProvKit taxonomy\n\n"
-            try (header + Self.marker + "\n" + markdown).write(to: markdownURL, atomically: true, encoding: .utf8)
-            return
-        }
+        let existing = try String(contentsOf: markdownURL, encoding: .utf8)
 
         let committedJSON = try String(contentsOf: jsonURL, encoding: .utf8)
         let jsonIsCurrent = committedJSON == json  // compared outside #expect so that a failure does not print 100 KB
