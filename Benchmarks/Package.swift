@@ -6,7 +6,7 @@ import PackageDescription
 let provKit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 // Benchmarks live in their own package so that the main build and CI never compile them.
-// Run: swift run -c release --package-path Benchmarks provkit-bench [--help]
+// Run: swift run -c release --package-path Benchmarks ProvBenchmarks [--help]
 let package = Package(
     name: "ProvKitBenchmarks",
     platforms: [.macOS(.v15)],
