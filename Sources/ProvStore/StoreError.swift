@@ -59,7 +59,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of failure. A struct over a private enum, so that new codes can be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Backing: Hashable, Sendable {
-            case cannotOpen, incompatibleSchema, notFound, invalidQuery, backend
+            case cannotOpen, incompatibleSchema, notFound, invalidQuery, backend, unavailable
         }
         private let backing: Backing
         /// The store could not be opened or created at the given location.
@@ -72,6 +72,9 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidQuery = Code(backing: .invalidQuery)
         /// The database failed.
         public static let backend = Code(backing: .backend)
+        /// The database cannot be reached or did not answer in time; the same call may succeed later (servers answer
+        /// 503). Whether a write that failed this way was stored is unknown unless the message says otherwise.
+        public static let unavailable = Code(backing: .unavailable)
 
         public var description: String {
             switch backing {
@@ -80,6 +83,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case .notFound: "not found"
             case .invalidQuery: "invalid query"
             case .backend: "backend failure"
+            case .unavailable: "unavailable"
             }
         }
     }
