@@ -11,7 +11,7 @@
         @discardableResult
         public func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary {
             guard !events.isEmpty else { return IngestSummary() }
-            let summary = try await transaction { connection in
+            let summary = try await transaction { [self] connection in
                 try await PostgresIngestSession.apply(
                     events, connection: connection, classifier: classifier, logger: logger)
             }
@@ -30,7 +30,7 @@
         /// for this transaction and then skips the batch, and a refused batch releases its key.
         public func ingest(keyedBatches batches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
             guard !batches.isEmpty else { return [] }
-            let results = try await transaction { connection -> [Result<IngestSummary, IngestError>] in
+            let results = try await transaction { [self] connection -> [Result<IngestSummary, IngestError>] in
                 var results: [Result<IngestSummary, IngestError>] = []
                 results.reserveCapacity(batches.count)
                 for batch in batches {

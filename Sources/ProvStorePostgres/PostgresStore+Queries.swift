@@ -51,7 +51,7 @@
         }
 
         public func experiments() async throws -> [ExperimentSummary] {
-            try await read { connection in
+            try await read { [self] connection in
                 let rows = try await connection.rows(
                     """
                     SELECT n.id, x.name, x.description, x.created_at, x.node_pk,
@@ -133,7 +133,7 @@
             }
             let finalSQL = sql
             let finalArguments = arguments
-            return try await read { connection in
+            return try await read { [self] connection in
                 try await connection.rows(finalSQL, finalArguments, logger: logger).map(Self.runSummary)
             }
         }
@@ -168,7 +168,7 @@
         }
 
         public func runDetail(_ id: ProvID) async throws -> RunDetail? {
-            try await read { connection in
+            try await read { [self] connection in
                 guard
                     let runRow = try await connection.row(Self.runSelect + " WHERE n.id = ?", [id.hex], logger: logger),
                     let pkRow = try await connection.row("SELECT pk FROM node WHERE id = ?", [id.hex], logger: logger)
@@ -240,7 +240,7 @@
         }
 
         public func metricHistory(run: ProvID, key: String) async throws -> [MetricPoint] {
-            try await read { connection in
+            try await read { [self] connection in
                 try await connection.rows(
                     """
                     SELECT p.step, p.time, p.epoch, p.value FROM metric_point p
@@ -257,7 +257,7 @@
         public func resolve(_ reference: String) async throws -> [NodeSummary] {
             let trimmed = reference.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { return [] }
-            return try await read { connection in
+            return try await read { [self] connection in
                 if let id = ProvID(hex: trimmed) {
                     return try await connection.rows(Self.nodeSelect + " WHERE n.id = ?", [id.hex], logger: logger)
                         .map { Self.nodeSummary($0) }
@@ -279,7 +279,7 @@
         }
 
         public func node(_ id: ProvID) async throws -> NodeSummary? {
-            try await read { connection in
+            try await read { [self] connection in
                 try await connection.row(Self.nodeSelect + " WHERE n.id = ?", [id.hex], logger: logger).map {
                     Self.nodeSummary($0)
                 }
@@ -287,7 +287,7 @@
         }
 
         public func statistics() async throws -> StoreStatistics {
-            try await read { connection in
+            try await read { [self] connection in
                 guard
                     let row = try await connection.row(
                         """
@@ -324,7 +324,7 @@
                 throw StoreError(
                     .invalidQuery, "the depth must be between 0 and \(Self.maximumLineageDepth), got \(depth)")
             }
-            return try await read { connection in
+            return try await read { [self] connection in
                 guard let root = try await connection.row("SELECT pk FROM node WHERE id = ?", [id.hex], logger: logger)
                 else {
                     throw StoreError(.notFound, "no node with id \(id.hex)")

@@ -9,13 +9,13 @@
             if case .lineage(let id, let direction, let depth) = scope {
                 let graph = try await lineage(of: id, direction: direction, depth: depth)
                 let ids = graph.nodes.map { $0.node.id.hex }
-                return try await read { connection in
+                return try await read { [self] connection in
                     let keys = try await connection.rows("SELECT pk FROM node WHERE id = ANY(?)", [ids], logger: logger)
                         .map { $0[0] as Int64 }
                     return try await collect(connection, nodeKeys: Set(keys), includePoints: includePoints)
                 }
             }
-            return try await read { connection in
+            return try await read { [self] connection in
                 let rootRuns: [Int64]
                 var extra: [Int64] = []
                 switch scope {
@@ -78,7 +78,7 @@
         }
 
         public func allRecords(includePoints: Bool) async throws -> ProvenanceRecords {
-            try await read { connection in
+            try await read { [self] connection in
                 let keys = try await connection.rows("SELECT pk FROM node", [], logger: logger).map { $0[0] as Int64 }
                 return try await collect(connection, nodeKeys: Set(keys), includePoints: includePoints)
             }
@@ -88,7 +88,7 @@
             let location: String? =
                 experiment.artifactLocation == "mlflow-artifacts:/\(experiment.number)"
                 ? nil : experiment.artifactLocation
-            try await transaction { connection in
+            try await transaction { [self] connection in
                 if try await connection.row(
                     "SELECT 1 FROM experiment x JOIN node n ON n.pk = x.node_pk WHERE x.number = ? AND n.id <> ?",
                     [experiment.number, experiment.id.hex], logger: logger) != nil

@@ -55,7 +55,7 @@
         public func createExperiment(
             _ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?
         ) async throws -> TrackedExperiment {
-            try await transaction { connection in
+            try await transaction { [self] connection in
                 _ = try await PostgresIngestSession.apply(
                     [.experiment(record)] + tags.map { .tag($0) }, connection: connection, classifier: classifier,
                     logger: logger)
@@ -72,7 +72,7 @@
         }
 
         public func ensureDefaultExperiment(_ record: ExperimentRecord) async throws -> TrackedExperiment {
-            try await transaction { connection in
+            try await transaction { [self] connection in
                 // Two servers starting at once agree on one default experiment.
                 try await connection.execute(
                     "SELECT pg_advisory_xact_lock(?)", [PostgresSchema.experimentNumberLock], logger: logger)
@@ -91,7 +91,7 @@
         }
 
         public func trackedExperiment(_ reference: ExperimentReference) async throws -> TrackedExperiment? {
-            try await read { connection in try await trackedExperiment(connection, reference) }
+            try await read { [self] connection in try await trackedExperiment(connection, reference) }
         }
 
         public func searchExperiments(_ search: ExperimentSearch) async throws -> SearchPage<TrackedExperiment> {
@@ -134,7 +134,7 @@
             query.order("x.created_at", false)
             query.order("x.number", true)
             let (clause, arguments) = try query.tail(limit: search.limit, offset: search.offset)
-            return try await read { connection in
+            return try await read { [self] connection in
                 let experiments = try await trackedExperiments(connection, where: clause, arguments: arguments)
                 return SearchPage(
                     items: Array(experiments.prefix(search.limit)), hasMore: experiments.count > search.limit)
@@ -167,7 +167,7 @@
 
         public func trackedRuns(_ ids: [ProvID]) async throws -> [TrackedRun] {
             guard !ids.isEmpty else { return [] }
-            return try await read { connection in
+            return try await read { [self] connection in
                 let keys = try await connection.rows(
                     "SELECT pk FROM node WHERE id = ANY(?) AND node_type = 'run'", [ids.map(\.hex)], logger: logger
                 ).map { $0[0] as Int64 }
@@ -323,7 +323,7 @@
                 JOIN experiment x ON x.node_pk = r.experiment_pk
                 \(tail)
                 """
-            return try await read { connection in
+            return try await read { [self] connection in
                 let keys = try await connection.rows(sql, arguments, logger: logger).map { $0[0] as Int64 }
                 let runs = try await trackedRuns(connection, keys: Array(keys.prefix(search.limit)))
                 return SearchPage(items: runs, hasMore: keys.count > search.limit)
@@ -396,7 +396,7 @@
         }
 
         public func trackedModel(_ id: ProvID) async throws -> TrackedModel? {
-            try await read { connection in
+            try await read { [self] connection in
                 guard
                     let key = try await connection.row(
                         "SELECT pk FROM node WHERE id = ? AND node_type = 'entity'", [id.hex], logger: logger)
@@ -485,7 +485,7 @@
                 \(Self.modelExperimentJoin)
                 \(tail)
                 """
-            return try await read { connection in
+            return try await read { [self] connection in
                 let keys = try await connection.rows(sql, arguments, logger: logger).map { $0[0] as Int64 }
                 let models = try await trackedModels(connection, keys: Array(keys.prefix(search.limit)))
                 return SearchPage(items: models, hasMore: keys.count > search.limit)
