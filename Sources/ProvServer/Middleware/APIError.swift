@@ -63,6 +63,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             switch error.code {
             case .notFound: return notFound(error.message)
             case .invalidQuery: return invalid(error.message)
+            case .unavailable: return APIError(.serviceUnavailable, "TEMPORARILY_UNAVAILABLE", error.message)
             default: return nil  // the store failed: a server error, logged by the middleware
             }
         case let error as SearchSyntaxError:
