@@ -5,6 +5,7 @@
 #                                           on a Unix socket in DIR only (no TCP), create database `provkit`, and
 #                                           print its URL: postgres://provkit@/provkit?host=DIR&sslmode=disable
 #   scripts/postgres-cluster.sh stop DIR    stop it (DIR is left for the caller to remove)
+#   scripts/postgres-cluster.sh resume DIR  start a stopped cluster in DIR again (same URL; fault tests restart it)
 #
 # Finds PostgreSQL's initdb/pg_ctl on PATH, in /usr/local/bin or /usr/lib/postgresql/*/bin. initdb refuses to run
 # as root, so as root the cluster belongs to an unprivileged user (postgres, else nobody) through runuser/su.
@@ -14,7 +15,7 @@ set -euo pipefail
 command=${1:-}
 dir=${2:-}
 if [ -z "$command" ] || [ -z "$dir" ]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|resume DIR" >&2
     exit 2
 fi
 
@@ -50,6 +51,16 @@ as_owner() {
     fi
 }
 
+# Starts the server of the cluster in $dir (initialised already).
+start_server() {
+    fsync=${PROVKIT_PG_FSYNC:-on}
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-k $dir -c listen_addresses= -c fsync=$fsync -c max_connections=300" start >/dev/null || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
+}
+
 case "$command" in
 start)
     mkdir -p "$dir"
@@ -62,16 +73,16 @@ start)
         cat "$dir/initdb.log" >&2
         exit 1
     }
-    fsync=${PROVKIT_PG_FSYNC:-on}
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir -c listen_addresses= -c fsync=$fsync -c max_connections=300" start >/dev/null || {
-        cat "$dir/server.log" >&2
-        exit 1
-    }
+    start_server
     # The socket folder must be reachable by the tests' user (the owner's folder is 700 when run as root).
     chmod 711 "$dir"
     as_owner "$bindir/createdb" -h "$dir" -U provkit provkit
     echo "postgres://provkit@/provkit?host=$dir&sslmode=disable"
+    ;;
+resume)
+    [ -f "$dir/data/PG_VERSION" ] || { echo "no cluster in $dir (use start)" >&2; exit 1; }
+    dir=$(cd "$dir" && pwd)
+    start_server
     ;;
 stop)
     if [ -f "$dir/data/postmaster.pid" ]; then
@@ -79,7 +90,7 @@ stop)
     fi
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|resume DIR" >&2
     exit 2
     ;;
 esac
