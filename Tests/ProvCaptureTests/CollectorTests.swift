@@ -187,7 +187,7 @@ struct CollectorTests {
         #expect(SHA256.hexString(pieces.finalize()) == SHA256.hex(bytes))
     }
 
-    @Test("file digests equal sha256sum's; folder digests ignore listing order and see every change")
+    @Test("file digests are SHA-256 of the content; folder digests ignore listing order and see every change")
     func contentDigests() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
@@ -196,17 +196,6 @@ struct CollectorTests {
         try "beta\n".write(toFile: folder.path("data/sub/b.txt"), atomically: true, encoding: .utf8)
         let file = try ContentDigest.of(path: folder.path("data/a.txt"))
         #expect(file.sha256 == SHA256.hex(Array("alpha\n".utf8)))
-        if let sha256sum = ["/usr/bin/sha256sum", "/bin/sha256sum"].first(where: FileManager.default.isExecutableFile) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: sha256sum)
-            process.arguments = [folder.path("data/a.txt")]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            process.waitUntilExit()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(output.hasPrefix(file.sha256))
-        }
         let first = try ContentDigest.of(path: folder.path("data"))
         #expect(first.isDirectory && first.fileCount == 2 && first.totalBytes == 11)
         // The same content written in the other order elsewhere gives the same digest.
@@ -218,5 +207,38 @@ struct CollectorTests {
         try FileManager.default.moveItem(atPath: folder.path("copy/a.txt"), toPath: folder.path("copy/c.txt"))
         #expect(try ContentDigest.of(path: folder.path("copy")).sha256 != first.sha256)
         #expect(throws: ContentDigestError.self) { try ContentDigest.of(path: folder.path("missing")) }
+    }
+
+    @Test("a program a test needs is found on the search path, and its absence fails under CI instead of passing")
+    func requiredTool() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let tool = folder.path("tool")
+        FileManager.default.createFile(atPath: tool, contents: Data("#!/bin/sh\n".utf8))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool)
+        #expect(try RequiredTool.locate("tool", purpose: "this test", in: [folder.url.path], isCI: true) == tool)
+        #expect(throws: RequiredToolMissing.self) {
+            try RequiredTool.locate("sha256sum", purpose: "the comparison", in: [folder.url.path], isCI: true)
+        }
+    }
+
+    @Test("file digests equal coreutils sha256sum's (required under CI=true; cancelled with a message elsewhere)")
+    func digestsEqualSha256sum() throws {
+        let sha256sum = try RequiredTool.locate("sha256sum", purpose: "the digest comparison with coreutils")
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        FileManager.default.createFile(atPath: folder.path("a.bin"), contents: Data(bytes))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sha256sum)
+        process.arguments = [folder.path("a.bin")]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let digest = try ContentDigest.of(path: folder.path("a.bin")).sha256
+        #expect(digest.count == 64 && output.hasPrefix(digest + " "), "sha256sum: \(output), ProvKit: \(digest)")
     }
 }
