@@ -148,6 +148,9 @@ struct RunCommandTests {
             (["run", "--", "no-such-program-xyz"], "command not found: no-such-program-xyz"),
             (["run", "--input", "missing.csv", "--", "true"], "--input missing.csv does not exist"),
             (["run", "--interval=-1", "--", "true"], "--interval must be 0 or more"),
+            // Before: 1e300 seconds trapped converting to milliseconds.
+            (["run", "--interval=1e300", "--", "true"], "at most 86400"),
+            (["run", "--interval=nan", "--", "true"], "--interval must be 0 or more"),
             (["run", "--server", "ftp://x", "--", "true"], "is not an http(s) URL"),
         ])
     func mistakes(_ arguments: [String], _ message: String) throws {

@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("give the program to run after --, e.g. `provkit run -- python train.py`")
         }
         guard interval >= 0, interval <= 86_400 else {
-            throw ValidationError("--interval must be 0 to 86400 seconds")
+            throw ValidationError("--interval must be 0 or more seconds, and at most 86400 (a day)")
         }
         if tail < 0 || tail > 1 << 20 { throw ValidationError("--tail must be between 0 and 1048576 bytes") }
         for path in inputs where !FileManager.default.fileExists(atPath: path) {
