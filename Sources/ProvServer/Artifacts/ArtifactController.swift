@@ -6,12 +6,16 @@ import ProvModel
 import ProvStore
 
 /// A path under the artifact root, checked: relative, no `.` or `..` component, no empty component, no backslash,
-/// NUL or `#`, also after percent-decoding (a client cannot smuggle `%2e%2e%2f` past the check).
+/// NUL or `#`, also after percent-decoding (a client cannot smuggle `%2e%2e%2f` past the check), and no name longer
+/// than a file system allows (255 bytes).
 struct ArtifactPath: Sendable, Hashable {
     /// The decoded components, none empty, `.` or `..`.
     let components: [String]
 
     var relative: String { components.joined(separator: "/") }
+
+    /// The longest file or folder name, in UTF-8 bytes (`NAME_MAX` of Linux and macOS file systems).
+    static let maximumNameBytes = 255
 
     /// Checks a path as it arrived: percent-encoded in a URL path, or already decoded once in a query.
     /// - Throws: 400 `INVALID_PARAMETER_VALUE` for a path that would leave the root or is malformed.
@@ -45,6 +49,11 @@ struct ArtifactPath: Sendable, Hashable {
             if part == "." || part == ".." {
                 throw APIError.invalid(
                     "Invalid path: '\(raw)' contains '\(part)'; artifact paths cannot leave their root")
+            }
+            if part.utf8.count > Self.maximumNameBytes {
+                throw APIError.invalid(
+                    "Invalid path: the name '\(part.prefix(40))…' is \(part.utf8.count) bytes long; file and folder "
+                        + "names may be at most \(Self.maximumNameBytes) bytes (UTF-8): shorten it")
             }
         }
         components = parts
@@ -84,7 +93,7 @@ struct ArtifactController<Context: RequestContext>: Sendable {
     let dependencies: ServerDependencies
     static var prefix: String { "/api/2.0/mlflow-artifacts/artifacts" }
 
-    var root: URL { dependencies.configuration.artifactsRoot.standardizedFileURL }
+    var files: ArtifactFiles { ArtifactFiles(root: dependencies.configuration.artifactsRoot.standardizedFileURL) }
 
     func register(on router: Router<Context>) {
         router.get("api/2.0/mlflow-artifacts/artifacts", use: list)
@@ -101,48 +110,32 @@ struct ArtifactController<Context: RequestContext>: Sendable {
         return String(rest)
     }
 
-    /// The file a checked path names; also refuses a path that leads outside the root through a symbolic link.
-    func fileURL(_ path: ArtifactPath) throws -> URL {
-        var url = root
-        for component in path.components { url.appendPathComponent(component) }
-        let resolvedRoot = root.resolvingSymlinksInPath().path
-        let resolvedParent = url.deletingLastPathComponent().resolvingSymlinksInPath().path
-        guard resolvedParent == resolvedRoot || resolvedParent.hasPrefix(resolvedRoot + "/") else {
-            throw APIError.invalid("Invalid path: '\(path.relative)' leads outside the artifact root")
-        }
-        return url
-    }
-
     func list(_ request: Request, context: Context) async throws -> Response {
         let path = try ArtifactPath(request.query["path"] ?? "", allowEmpty: true)
-        let url = try fileURL(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard case .some(.directory(let folder)) = try files.item(at: path) else {
             return try JSONBody.response(EmptyResponse())  // a file or nothing: MLflow answers {}
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { !$0.hasPrefix(".provkit-") }
-        var files: [FileInfoOut] = []
-        for name in names.sorted() {
-            let child = url.appendingPathComponent(name)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: child.path)
-            let isDir = (attributes?[.type] as? FileAttributeType) == .typeDirectory
-            let size = (attributes?[.size] as? NSNumber)?.int64Value
-            files.append(FileInfoOut(path: name, is_dir: isDir, file_size: isDir ? nil : size))
+        let listed = try files.entries(of: folder).map { entry -> FileInfoOut in
+            switch entry.item {
+            case .file(_, let size): FileInfoOut(path: entry.name, is_dir: false, file_size: size)
+            case .directory: FileInfoOut(path: entry.name, is_dir: true, file_size: nil)
+            }
         }
-        return try JSONBody.response(ListArtifactsResponse(files: files.isEmpty ? nil : files))
+        return try JSONBody.response(ListArtifactsResponse(files: listed.isEmpty ? nil : listed))
     }
 
     func download(_ request: Request, context: Context) async throws -> Response {
         let path = try ArtifactPath(rawPath(request))
-        let url = try fileURL(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        let file: String
+        switch try files.item(at: path) {
+        case nil:
             throw APIError.notFound("No artifact at '\(path.relative)'")
-        }
-        guard !isDirectory.boolValue else {
+        case .some(.directory):
             throw APIError.invalid("'\(path.relative)' is a directory; list it instead of downloading it")
+        case .some(.file(let resolved, _)):
+            file = resolved
         }
-        let body = try await FileIO().loadFile(path: url.path, context: context)
+        let body = try await FileIO().loadFile(path: file, context: context)
         var headers: HTTPFields = [.contentType: "application/octet-stream"]
         let name = path.components.last ?? "artifact"
         let quoted = name.replacingOccurrences(of: "\"", with: "")
@@ -152,22 +145,14 @@ struct ArtifactController<Context: RequestContext>: Sendable {
 
     func upload(_ request: Request, context: Context) async throws -> Response {
         let path = try ArtifactPath(rawPath(request))
-        let url = try fileURL(path)
         let limit = dependencies.configuration.maxArtifactBytes
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limit {
             throw APIError(
                 .contentTooLarge, "BAD_REQUEST", "The artifact is larger than the server's limit of \(limit) bytes.")
         }
+        // The folders are created without following links; the destination is never a link or a folder.
+        let url = URL(fileURLWithPath: try files.prepareUpload(to: path))
         let folder = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw APIError.invalid("'\(path.relative)' is a directory; upload files into it instead")
-        }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw APIError.invalid("Cannot create the folder for '\(path.relative)': a file is in the way")
-        }
         // Write to a temporary file in the same folder, then move it into place.
         let temporary = folder.appendingPathComponent(".provkit-upload-\(dependencies.ids.next().hex)")
         var hasher = SHA256()
@@ -191,10 +176,10 @@ struct ArtifactController<Context: RequestContext>: Sendable {
                 }
                 try await handle.synchronize()
             }
-            // rename(2) replaces an older file of the same name atomically.
+            // rename(2) replaces an older file of the same name atomically (a link put there meanwhile is replaced,
+            // never written through).
             guard rename(temporary.path, url.path) == 0 else {
-                throw APIError(
-                    .internalServerError, "INTERNAL_ERROR", "Cannot move the upload into place (errno \(errno))")
+                throw ArtifactFiles.error(errno: errno, doing: "store the upload at", path: path.relative)
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
