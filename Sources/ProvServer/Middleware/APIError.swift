@@ -41,6 +41,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(.notFound, "RESOURCE_DOES_NOT_EXIST", message)
     }
 
+    /// 413 for a request body over the server's limit, saying the limit.
+    static func tooLarge(limit: Int, declared: Int64? = nil) -> APIError {
+        let size = declared.map { "The request body is \($0) bytes; this" } ?? "The request body is larger than this"
+        return APIError(
+            .contentTooLarge, "BAD_REQUEST",
+            "\(size) server accepts at most \(limit) bytes (provkit serve --max-request-mb). Send less per request.")
+    }
+
     /// 400 `RESOURCE_ALREADY_EXISTS`.
     static func alreadyExists(_ message: String) -> APIError {
         APIError(.badRequest, "RESOURCE_ALREADY_EXISTS", message)

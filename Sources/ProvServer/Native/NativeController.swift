@@ -31,19 +31,9 @@ struct NativeController<Context: RequestContext>: Sendable {
     /// `POST /events`: a JSON Lines body (one event per line, blank lines ignored), stored all or nothing; with an
     /// `Idempotency-Key` header, stored once however often it is sent.
     func ingest(_ request: Request, context: Context) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(upTo: dependencies.configuration.maxEventBytes)
-        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        let events: [ProvEvent]
-        let lines: [Int]
-        do {
-            (events, lines) = try EventCodec.decode(lines: text)
-        } catch {
-            throw NativeIngestError(
-                line: error.line, field: error.error.field,
-                apiError: .invalid(
-                    "line \(error.line): \(error.error.description). Nothing from the request was stored."))
-        }
+        // Decoded line by line as the body arrives: never held whole, refused with 413 past the limit.
+        let (events, lines) = try await NativeEventStream.decode(
+            request, limit: dependencies.configuration.maxEventBytes).result
         guard !events.isEmpty else {
             throw APIError.invalid("The request holds no events: send one JSON event per line (docs/event-format.md).")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The query of a URL as MLflow clients write it: `key=value` pairs joined by `&`, repeated keys for lists,
 /// `+` for spaces and percent-encoding for the rest (Python's `urlencode`).
@@ -32,8 +33,7 @@ extension Request {
     /// Reads the body (at most `limit` bytes) and decodes it as JSON; an empty body counts as `{}`.
     /// - Throws: ``APIError`` for a body that is not JSON; a decoding error naming the field that has the wrong type.
     func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int) async throws -> Value {
-        var request = self
-        let buffer = try await request.collectBody(upTo: limit)
+        let buffer = try await collectBody(limit: limit)
         let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
         do {
             return try JSONDecoder().decode(Value.self, from: data)
@@ -45,6 +45,26 @@ extension Request {
                 throw APIError.invalid("Malformed JSON request body: expected a JSON object.")
             }
             throw error
+        }
+    }
+
+    /// Reads the whole body, at most `limit` bytes: refused before anything is read when its `Content-Length` is
+    /// larger, and as soon as more arrives otherwise (a chunked body is never collected past the limit).
+    /// - Throws: 413 naming the limit.
+    func collectBody(limit: Int) async throws -> ByteBuffer {
+        try checkDeclaredLength(limit: limit)
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(limit: limit)
+        }
+    }
+
+    /// Refuses a body whose `Content-Length` exceeds `limit`, before it is read.
+    /// - Throws: 413 naming the limit.
+    func checkDeclaredLength(limit: Int) throws {
+        if let declared = headers[.contentLength].flatMap({ Int64($0) }), declared > Int64(limit) {
+            throw APIError.tooLarge(limit: limit, declared: declared)
         }
     }
 
