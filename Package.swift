@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "ProvModel", "ProvStore", "ProvQuery", "ProvAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),

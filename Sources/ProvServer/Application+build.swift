@@ -1,5 +1,7 @@
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import NIOCore
 public import Logging
 public import ProvModel
 public import ProvStore
@@ -13,6 +15,10 @@ public typealias ProvRequestContext = BasicRequestContext
 /// The application's services include the ``GroupCommitWriter`` every write goes through; run the application in a
 /// `ServiceGroup` (`provkit serve` does, with SIGINT and SIGTERM as graceful-shutdown signals). Before the server
 /// accepts connections it makes sure the default experiment (MLflow id `0`, named `Default`) exists.
+///
+/// A connection silent for ``ServerConfiguration/idleTimeout`` is closed (also one whose request header or body
+/// stalls). On graceful shutdown the server stops accepting, answers the requests in flight, closes whatever is
+/// still open after ``ServerConfiguration/shutdownGracePeriod``, and then lets the writer commit what it queued.
 ///
 /// - Parameters:
 ///   - configuration: where to listen, the artifact root, the token and the limits.
@@ -31,7 +37,7 @@ public func buildApplication(
         store: store, writer: writer, configuration: configuration, ids: ids, clock: clock, logger: logger)
     let router = Router(context: ProvRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    if let token = configuration.authToken, !token.isEmpty {
+    if let token = configuration.authToken {
         router.add(middleware: AuthMiddleware(token: token))
     }
     MLflowController<ProvRequestContext>(dependencies: dependencies).register(on: router)
@@ -41,6 +47,7 @@ public func buildApplication(
 
     var application = Application(
         router: router,
+        server: .http1(configuration: connectionConfiguration(configuration)),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [writer],
@@ -55,4 +62,13 @@ public func buildApplication(
             ExperimentRecord(id: ProvID.experiment(named: "Default"), name: "Default", createdAt: clock()))
     }
     return application
+}
+
+/// The HTTP/1.1 connection settings: the idle timeout (silent connections, unfinished headers, stalled bodies) and
+/// the deadline that closes connections still open a grace period after shutdown began.
+func connectionConfiguration(_ configuration: ServerConfiguration) -> HTTP1Channel.Configuration {
+    let grace = TimeAmount(configuration.shutdownGracePeriod)
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ShutdownDeadlineHandler(gracePeriod: grace)],
+        idleTimeout: configuration.idleTimeout.map { TimeAmount($0) })
 }

@@ -15,13 +15,26 @@ public struct ServerConfiguration: Sendable {
     /// When set, every request must carry this token, as a bearer token (`MLFLOW_TRACKING_TOKEN`) or as the
     /// password of basic authentication (`MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD`); otherwise 401.
     /// Default `nil` (no authentication; the loopback default keeps the server private). Env `PROVKIT_AUTH_TOKEN`.
-    public var authToken: String?
-    /// The largest JSON request body, in bytes. Default 32 MiB (a 1,000-metric `log-batch` is about 100 KiB).
+    /// An ``AuthToken`` is never empty, so a configured token always means authentication.
+    public var authToken: AuthToken?
+    /// The largest JSON request body of the MLflow routes, in bytes. Default 32 MiB (a 1,000-metric `log-batch` is
+    /// about 100 KiB). A larger body is refused with 413 before it is read when its `Content-Length` says so, and as
+    /// soon as the limit is passed otherwise.
     public var maxRequestBytes: Int = 32 << 20
-    /// The largest native event upload (`POST /api/provkit/v1/events`), in bytes. Default 256 MiB.
+    /// The largest native event upload (`POST /api/provkit/v1/events`), in bytes. Default 256 MiB. Refused with 413
+    /// as ``maxRequestBytes`` is; the upload is decoded line by line as it arrives, never held as one text.
     public var maxEventBytes: Int = 256 << 20
     /// The largest artifact file, in bytes. Default 5 GiB.
     public var maxArtifactBytes: Int64 = 5 << 30
+    /// How long a connection may stay silent before the server closes it: between requests, while a request's
+    /// header is incomplete (bytes of an unfinished header do not count: the whole header must arrive within this
+    /// time) and between parts of a request body. A request whose body has arrived is never cut off while the server
+    /// answers it. Default 60 s; `nil` keeps silent connections open forever (not advised).
+    public var idleTimeout: Duration? = .seconds(60)
+    /// How long the server waits on SIGTERM or SIGINT for requests in flight before it closes the connections that
+    /// are still open (a stalled client cannot hold the shutdown). Writes already acknowledged are committed; writes
+    /// accepted before the signal are committed before the process exits. Default 10 s.
+    public var shutdownGracePeriod: Duration = .seconds(10)
     /// The largest page a search returns (MLflow's `SEARCH_MAX_RESULTS_THRESHOLD`). Default 50,000.
     public var maxSearchResults: Int = 50_000
 

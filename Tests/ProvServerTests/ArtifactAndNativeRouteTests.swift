@@ -106,7 +106,7 @@ struct ArtifactAndNativeRouteTests {
 
     @Test("with a token, every route needs it: bearer or the password of basic authentication")
     func authentication() async throws {
-        let fixture = try ServerFixture { $0.authToken = "s3cret" }
+        let fixture = try ServerFixture { $0.authToken = try AuthToken("s3cret") }
         try await fixture.test { client in
             try await client.fails(.get, "/health", status: .unauthorized, code: "UNAUTHENTICATED")
             try await client.fails(
@@ -211,7 +211,7 @@ struct CaptureSinkTests {
     @Test("HTTPEventSink delivers events, with the token, to a live server")
     func sink() async throws {
         let fixture = try ServerFixture {
-            $0.authToken = "t0ken"
+            $0.authToken = try AuthToken("t0ken")
             $0.port = 0
         }
         let store = fixture.store

@@ -15,12 +15,12 @@ struct ServerFixture {
     let artifacts: TemporaryDirectory
     var configuration: ServerConfiguration
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(configure: (inout ServerConfiguration) throws -> Void = { _ in }) throws {
         store = try SQLiteStore.inMemory(logger: Logger(label: "provkit.test.server"))
         artifacts = try TemporaryDirectory(prefix: "provkit-server-artifacts")
         configuration = ServerConfiguration()
         configuration.artifactsRoot = artifacts.url
-        configure(&configuration)
+        try configure(&configuration)
     }
 
     static let clockTime = ProvTime(microsecondsSinceEpoch: 1_750_000_000_000_000)

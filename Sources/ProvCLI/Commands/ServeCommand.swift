@@ -19,9 +19,12 @@ struct ServeCommand: AsyncParsableCommand {
             `provkit show` and `provkit lineage` see all of it, also while the server runs.
 
             The server listens on 127.0.0.1 unless --host says otherwise, prints its URL when it is ready, and on \
-            SIGINT or SIGTERM finishes the requests in flight, writes what is queued and exits with status 0. \
+            SIGINT or SIGTERM finishes the requests in flight (closing connections still open after \
+            --shutdown-grace), writes what is queued and exits with status 0. A connection silent for \
+            --idle-timeout is closed, also one whose request header or body stalls. \
             With --auth-token (or PROVKIT_AUTH_TOKEN) every request must carry the token: MLflow clients send it \
-            from MLFLOW_TRACKING_TOKEN, or as the password of MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD.
+            from MLFLOW_TRACKING_TOKEN, or as the password of MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD. \
+            An empty or whitespace-only token is refused at start-up (it would otherwise mean no authentication).
 
             The native API lives under /api/provkit/v1/ (docs/openapi.yaml).
             """)
@@ -47,16 +50,44 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("auth-token"),
-        help: ArgumentHelp("Require this token on every request (env PROVKIT_AUTH_TOKEN).", valueName: "token"))
+        help: ArgumentHelp(
+            "Require this token on every request (env PROVKIT_AUTH_TOKEN); an empty token is refused.",
+            valueName: "token"))
     var authToken: String?
 
     @Option(
         name: .customLong("max-request-mb"),
-        help: "The largest JSON request body in MiB (artifact files have their own limit, --max-artifact-mb).")
-    var maxRequestMegabytes = 32
+        help: ArgumentHelp(
+            "The largest request body in MiB, on every route but artifact uploads (those have --max-artifact-mb).",
+            discussion: """
+                Default: 32 for the MLflow JSON routes, 256 for native event uploads (POST /api/provkit/v1/events); \
+                the option sets both. A larger body gets 413 before it is read (by its Content-Length) or as soon \
+                as it passes the limit.
+                """,
+            valueName: "MiB"))
+    var maxRequestMegabytes: Int?
 
     @Option(name: .customLong("max-artifact-mb"), help: "The largest artifact file in MiB.")
     var maxArtifactMegabytes = 5120
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Close a connection silent for this many seconds (between requests, or mid-header or mid-body).",
+            discussion: "Default 60. A request whose body has arrived is never cut off while it is answered.",
+            valueName: "seconds"))
+    var idleTimeoutSeconds = 60
+
+    @Option(
+        name: .customLong("shutdown-grace"),
+        help: ArgumentHelp(
+            "On SIGTERM or SIGINT, close connections still open after this many seconds.",
+            discussion: """
+                Default 10. Requests answered before are committed; what the writer queued is committed before \
+                the process exits.
+                """,
+            valueName: "seconds"))
+    var shutdownGraceSeconds = 10
 
     @Option(
         help: ArgumentHelp(
@@ -75,8 +106,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard durability == "full" || durability == "process" else {
             throw ValidationError("--durability must be 'full' or 'process'")
         }
-        guard maxRequestMegabytes > 0, maxArtifactMegabytes > 0 else {
-            throw ValidationError("the size limits must be positive")
+        guard maxRequestMegabytes.map({ (1...(1 << 20)).contains($0) }) ?? true,
+            (1...(1 << 23)).contains(maxArtifactMegabytes)
+        else {
+            throw ValidationError(
+                "the size limits must be positive: --max-request-mb up to 1048576, --max-artifact-mb up to 8388608")
+        }
+        guard (1...86_400).contains(idleTimeoutSeconds), (0...3_600).contains(shutdownGraceSeconds) else {
+            throw ValidationError("--idle-timeout must be 1 to 86400 seconds, --shutdown-grace 0 to 3600 seconds")
+        }
+        _ = try token()
+    }
+
+    /// The token from --auth-token or PROVKIT_AUTH_TOKEN; an empty or whitespace one is a usage error.
+    func token() throws -> AuthToken? {
+        do {
+            return try AuthToken.configured(option: authToken, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error.message). The server does not start rather than serve without authentication.")
         }
     }
 
@@ -99,11 +146,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot create the artifact folder \(root): \(error.localizedDescription)")
         }
-        let environmentToken = ProcessInfo.processInfo.environment["PROVKIT_AUTH_TOKEN"]
-        configuration.authToken = authToken ?? (environmentToken?.isEmpty == false ? environmentToken : nil)
-        configuration.maxRequestBytes = maxRequestMegabytes << 20
-        configuration.maxEventBytes = max(configuration.maxEventBytes, configuration.maxRequestBytes)
+        configuration.authToken = try token()
+        if let maxRequestMegabytes {
+            configuration.maxRequestBytes = maxRequestMegabytes << 20
+            configuration.maxEventBytes = maxRequestMegabytes << 20
+        }
         configuration.maxArtifactBytes = Int64(maxArtifactMegabytes) << 20
+        configuration.idleTimeout = .seconds(idleTimeoutSeconds)
+        configuration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(host)
         if !loopback && configuration.authToken == nil {
             FileHandle.standardError.write(

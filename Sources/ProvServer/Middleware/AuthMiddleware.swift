@@ -9,9 +9,9 @@ public import Hummingbird
 public struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
 
-    /// - Parameter token: the token every request must carry.
-    public init(token: String) {
-        self.token = Array(token.utf8)
+    /// - Parameter token: the token every request must carry (never empty: ``AuthToken`` cannot hold an empty one).
+    public init(token: AuthToken) {
+        self.token = Array(token.value.utf8)
     }
 
     public func handle(
