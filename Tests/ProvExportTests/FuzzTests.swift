@@ -9,7 +9,7 @@ import Testing
 /// ``ProvImportError``, never trap.
 @Suite("Fuzz: PROV-JSON import")
 struct PROVJSONFuzzTests {
-    @Test("exported runs and lineage, mutated, read and imported", .timeLimit(.minutes(3)))
+    @Test("exported runs and lineage, mutated, read and imported", .timeLimit(.minutes(10)))
     func provJSON() async throws {
         let campaign = try await Campaign(points: 2)
         let exporter = ProvExporter(taxonomy: try TestTaxonomy.make())

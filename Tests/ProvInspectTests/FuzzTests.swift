@@ -23,7 +23,7 @@ struct InspectorFuzzTests {
         return path
     }
 
-    @Test("safetensors headers", .timeLimit(.minutes(2)))
+    @Test("safetensors headers", .timeLimit(.minutes(10)))
     func safetensorsFiles() {
         defer { folder.remove() }
         let seeds = [
@@ -39,7 +39,7 @@ struct InspectorFuzzTests {
         #expect(outcome.accepted > 0 && outcome.refused > 0, "\(outcome)")
     }
 
-    @Test("ONNX protobufs", .timeLimit(.minutes(2)))
+    @Test("ONNX protobufs", .timeLimit(.minutes(10)))
     func onnxFiles() throws {
         defer { folder.remove() }
         let outcome = MutationFuzzer(name: "onnx").run(seeds: [try Self.onnxModel()]) { bytes in
@@ -48,7 +48,7 @@ struct InspectorFuzzTests {
         #expect(outcome.accepted > 0 && outcome.refused > 0, "\(outcome)")
     }
 
-    @Test("Keras model JSON", .timeLimit(.minutes(2)))
+    @Test("Keras model JSON", .timeLimit(.minutes(10)))
     func kerasFiles() throws {
         defer { folder.remove() }
         let fixture = SharedData.packageRoot.appendingPathComponent("Tests/Fixtures/inspect/keras_mnist_cnn.json")
@@ -59,7 +59,7 @@ struct InspectorFuzzTests {
         #expect(outcome.accepted > 0 && outcome.refused > 0, "\(outcome)")
     }
 
-    @Test("CSV, TSV and JSON Lines tables through the profiler", .timeLimit(.minutes(3)))
+    @Test("CSV, TSV and JSON Lines tables through the profiler", .timeLimit(.minutes(10)))
     func tables() {
         defer { folder.remove() }
         let seeds = [

@@ -7,7 +7,7 @@ import Testing
 /// `PROVKIT_FUZZ_ITERATIONS` and `PROVKIT_FUZZ_SEED` run longer or other inputs (docs/reliability.md).
 @Suite("Fuzz: ProvModel decoders")
 struct ProvModelFuzzTests {
-    @Test("event JSON Lines: mutated events are decoded or refused with a line error", .timeLimit(.minutes(2)))
+    @Test("event JSON Lines: mutated events are decoded or refused with a line error", .timeLimit(.minutes(10)))
     func eventLines() {
         let lines = EventCodecTests.events.map(EventCodec.encode)
         let seeds = lines + [lines.joined(separator: "\n") + "\n"]
@@ -17,7 +17,7 @@ struct ProvModelFuzzTests {
         #expect(outcome.accepted > 0 && outcome.refused > 0, "\(outcome)")
     }
 
-    @Test("RFC 4180 text: mutated CSV and TSV are parsed or refused", .timeLimit(.minutes(2)))
+    @Test("RFC 4180 text: mutated CSV and TSV are parsed or refused", .timeLimit(.minutes(10)))
     func delimitedText() {
         let seeds = [
             "a,b,label\n1,2.5,x\n2,NA,y\n3,,x\n4,\"q,\"\"r\"\"\",x\n",

@@ -15,7 +15,7 @@ struct SearchGrammarFuzzTests {
         "params.batch_size >= 32 AND datasets.name = 'cifar' AND metrics.loss <= 1.5e10",
     ]
 
-    @Test("filters in every dialect, and order-by clauses", .timeLimit(.minutes(2)))
+    @Test("filters in every dialect, and order-by clauses", .timeLimit(.minutes(10)))
     func filtersAndOrder() {
         let seeds = Self.filters + ["metrics.acc DESC", "params.lr", "start_time asc", "tags.`mlflow.runName`"]
         let outcome = MutationFuzzer(name: "search-grammar").run(seeds: seeds) { text in
@@ -37,7 +37,7 @@ struct SearchGrammarFuzzTests {
         #expect(outcome.accepted > 0 && outcome.refused > 0, "\(outcome)")
     }
 
-    @Test("page tokens: mutated tokens and mutated JSON inside valid base64", .timeLimit(.minutes(2)))
+    @Test("page tokens: mutated tokens and mutated JSON inside valid base64", .timeLimit(.minutes(10)))
     func pageTokens() {
         let tokens = [0, 1, 100, Int.max].map { SearchPageToken.encode(offset: $0) }
         let seeds = tokens + tokens.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
