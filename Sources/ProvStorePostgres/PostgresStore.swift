@@ -190,7 +190,8 @@
                         }
                         throw Self.unreachable(error)
                     }
-                    throw StoreError(.backend, "the store could not be read: \(Self.safeMessage(error))")
+                    throw Self.timedOut(error) ?? StoreError(
+                        .backend, "the store could not be read: \(Self.safeMessage(error))")
                 }
             }
         }
@@ -258,7 +259,8 @@
                         try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * raceAttempt))))
                         continue
                     }
-                    throw StoreError(.backend, "the store could not write: \(Self.safeMessage(error))")
+                    throw Self.timedOut(error) ?? StoreError(
+                        .backend, "the store could not write: \(Self.safeMessage(error))")
                 }
             }
         }
@@ -342,6 +344,15 @@
             var delay = 100
             for _ in 1..<max(1, min(attempt, 8)) { delay = min(delay * 3, 2_000) }
             try await Task.sleep(for: .milliseconds(delay + Int.random(in: 0...(delay / 4))))
+        }
+
+        /// The error a call ends with when the server cancelled its statement for taking too long
+        /// (`statement_timeout`, 57014) or waiting too long for a lock (`lock_timeout`, 55P03): `.unavailable`.
+        private static func timedOut(_ error: any Error) -> StoreError? {
+            guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState],
+                state == "57014" || state == "55P03"
+            else { return nil }
+            return StoreError(.unavailable, "the database did not answer in time (\(safeMessage(error))); try again later")
         }
 
         /// The error a call ends with when its connection kept failing.
