@@ -106,7 +106,7 @@ public struct CommandCapture: Sendable {
             if interval > 0 {
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                        try? await Task.sleep(for: .milliseconds(Int64(saturating: interval * 1000)))
                         if Task.isCancelled { break }
                         sample(.periodic)
                     }
