@@ -771,7 +771,8 @@
                         """
                         INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT ON CONSTRAINT model_metric_identity DO NOTHING RETURNING 1
+                        ON CONFLICT (model_pk, key, step, time, value, run_pk, md5(dataset_name), md5(dataset_digest))
+                            DO NOTHING RETURNING 1
                         """,
                         [
                             modelNode.pk, run.pk, point.key, point.step, time, value, point.dataset?.name,

@@ -10,6 +10,8 @@
     /// Uniqueness that makes re-sent events harmless is enforced by the database, not by checks in the client, so that
     /// it holds with many writers: `UNIQUE NULLS NOT DISTINCT` on metric points and model metrics (PostgreSQL 15),
     /// a unique index on telemetry samples' content, and unique keys on nodes, relations, parameters, tags and series.
+    /// Client text of any length (names, locations, tag values) is indexed by hash, or by its md5 for uniqueness
+    /// (experiment names, model metrics' datasets), never in a b-tree, whose entries hold at most 2,704 bytes.
     enum PostgresSchema {
         struct Migration: Sendable {
             var version: Int64
@@ -215,6 +217,38 @@
                         events BIGINT NOT NULL,
                         stored_at BIGINT NOT NULL)
                     """
+                ]),
+            Migration(
+                version: 4, name: "indexes that hold text of any length",
+                statements: [
+                    // A b-tree index entry holds at most 2,704 bytes, so text that does not compress and is longer
+                    // failed to store (an 8,000-character MLflow tag value, a long run name). Columns searched only
+                    // for equality get hash indexes (no size limit); experiment names stay unique through their md5.
+                    "DROP INDEX run_by_name",
+                    "CREATE INDEX run_by_name ON run USING hash (name)",
+                    "DROP INDEX entity_by_name",
+                    "CREATE INDEX entity_by_name ON entity USING hash (name)",
+                    "DROP INDEX entity_by_location",
+                    "CREATE INDEX entity_by_location ON entity USING hash (location)",
+                    "DROP INDEX entity_by_digest",
+                    "CREATE INDEX entity_by_digest ON entity USING hash (digest)",
+                    "DROP INDEX agent_by_name",
+                    "CREATE INDEX agent_by_name ON agent USING hash (name)",
+                    // Keys stay in the b-tree (they are in the table's primary key too); values move to a hash index.
+                    "DROP INDEX tag_by_key",
+                    "CREATE INDEX tag_by_key ON tag(key)",
+                    "CREATE INDEX tag_by_value ON tag USING hash (value)",
+                    "ALTER TABLE experiment DROP CONSTRAINT experiment_name_key",
+                    "CREATE UNIQUE INDEX experiment_name_unique ON experiment(md5(name))",
+                    "CREATE INDEX experiment_by_name ON experiment USING hash (name)",
+                    // Model metrics stay unique by their content, with the dataset's name and digest (any length)
+                    // by md5; the store's ON CONFLICT names these columns.
+                    "ALTER TABLE model_metric DROP CONSTRAINT model_metric_identity",
+                    """
+                    CREATE UNIQUE INDEX model_metric_identity ON model_metric
+                        (model_pk, key, step, time, value, run_pk, md5(dataset_name), md5(dataset_digest))
+                        NULLS NOT DISTINCT
+                    """,
                 ]),
         ]
     }
