@@ -5,9 +5,10 @@ import NIOFileSystem
 import ProvModel
 import ProvStore
 
-/// A path under the artifact root, checked: relative, no `.` or `..` component, no empty component, no backslash,
-/// NUL or `#`, also after percent-decoding (a client cannot smuggle `%2e%2e%2f` past the check), and no name longer
-/// than a file system allows (255 bytes).
+/// A path under the artifact root, checked: relative, no `..` component, no empty component, no backslash, NUL or
+/// `#`, also after percent-decoding (a client cannot smuggle `%2e%2e%2f` past the check), and no name longer than a
+/// file system allows (255 bytes). A `.` component names the folder it is in, as in MLflow (`artifacts/.` lists
+/// `artifacts`, `./x` is `x`), and is dropped before anything is resolved.
 struct ArtifactPath: Sendable, Hashable {
     /// The decoded components, none empty, `.` or `..`.
     let components: [String]
@@ -46,7 +47,7 @@ struct ArtifactPath: Sendable, Hashable {
             if part.isEmpty {
                 throw APIError.invalid("Invalid path: '\(raw)' has an empty component (a doubled or trailing '/')")
             }
-            if part == "." || part == ".." {
+            if part == ".." {
                 throw APIError.invalid(
                     "Invalid path: '\(raw)' contains '\(part)'; artifact paths cannot leave their root")
             }
@@ -56,7 +57,10 @@ struct ArtifactPath: Sendable, Hashable {
                         + "names may be at most \(Self.maximumNameBytes) bytes (UTF-8): shorten it")
             }
         }
-        components = parts
+        components = parts.filter { $0 != "." }
+        if components.isEmpty, !allowEmpty {
+            throw APIError.invalid("Invalid path: '\(raw)' names the artifact root, not a file")
+        }
     }
 
     /// What the path stands for in the tracking model, when it is a run's or a logged model's artifact.
