@@ -557,3 +557,75 @@ def test_graceful_shutdown_exits_zero_and_keeps_what_it_acknowledged(start_serve
     restarted = start_server("--store", str(server.store))
     history = MlflowClient(restarted.url).get_metric_history(run.info.run_id, "m")
     assert len(history) == 100
+
+
+# MARK: Compatibility details (#20)
+
+
+def test_artifact_paths_with_dot_segments_name_their_folder(client, server, tmp_path):
+    mlflow.set_experiment(unique("dot-paths"))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "x.txt").write_text("x\n")
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(tmp_path / "out" / "x.txt"))
+        mlflow.log_artifacts(str(tmp_path / "out"), artifact_path="sub")
+    run_id = run.info.run_id
+    assert sorted(f.path for f in client.list_artifacts(run_id, ".")) == ["./sub", "./x.txt"]
+    target = tmp_path / "whole"
+    target.mkdir()
+    whole = pathlib.Path(mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=".", dst_path=str(target)))
+    assert (whole / "x.txt").read_text() == "x\n" and (whole / "sub" / "x.txt").read_text() == "x\n"
+    target = tmp_path / "one"
+    target.mkdir()
+    one = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="./x.txt", dst_path=str(target))
+    assert pathlib.Path(one).read_text() == "x\n"
+    # `..` still never leaves the root, and `.` alone is not a file to upload.
+    experiment = client.get_experiment(run.info.experiment_id).experiment_id
+    listing = f"{server.url}/api/2.0/mlflow-artifacts/artifacts"
+    answer = requests.get(listing, params={"path": f"{experiment}/{run_id}/artifacts/.."}, timeout=30)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    answer = requests.put(f"{listing}/%2e", data=b"x", timeout=30)
+    assert answer.status_code == 400 and answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_delete_experiment_tag(client, server):
+    experiment = client.create_experiment(unique("untag"), tags={"team": "a", "keep": "b"})
+    client.delete_experiment_tag(experiment, "team")
+    assert client.get_experiment(experiment).tags == {"keep": "b"}
+    with pytest.raises(MlflowException) as error:
+        client.delete_experiment_tag(experiment, "team")
+    assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+    client.delete_experiment(experiment)
+    with pytest.raises(MlflowException) as error:
+        client.delete_experiment_tag(experiment, "keep")
+    assert error.value.error_code == "INVALID_PARAMETER_VALUE" and "'active' state" in error.value.message
+
+
+def test_delete_tag_on_a_deleted_run_reports_its_state(client, server):
+    run = client.create_run(client.create_experiment(unique("deleted-run-tag")))
+    client.set_tag(run.info.run_id, "k", "v")
+    client.delete_run(run.info.run_id)
+    for key in ("missing", "k"):
+        with pytest.raises(MlflowException) as error:
+            client.delete_tag(run.info.run_id, key)
+        assert error.value.error_code == "INVALID_PARAMETER_VALUE"
+        assert f"The run {run.info.run_id} must be in the 'active' state. Current state is deleted." in str(
+            error.value.message)
+
+
+def test_version_and_ajax_api_aliases(server, start_server):
+    answer = requests.get(f"{server.url}/version", timeout=30)
+    assert answer.status_code == 200 and answer.text == mlflow.__version__
+    name = unique("ajax")
+    created = requests.post(f"{server.url}/ajax-api/2.0/mlflow/experiments/create", json={"name": name}, timeout=30)
+    assert created.status_code == 200
+    fetched = requests.get(
+        f"{server.url}/api/2.0/mlflow/experiments/get-by-name", params={"experiment_name": name}, timeout=30)
+    assert fetched.json()["experiment"]["experiment_id"] == created.json()["experiment_id"]
+    # The aliases are guarded by the token like the routes they alias.
+    guarded = start_server("--auth-token", "s3cret")
+    alias = f"{guarded.url}/ajax-api/2.0/mlflow/experiments/get?experiment_id=0"
+    assert requests.get(alias, timeout=30).status_code == 401
+    answer = requests.get(alias, headers={"Authorization": "Bearer s3cret"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()["experiment"]["name"] == "Default"
+    assert requests.get(f"{guarded.url}/version", timeout=30).status_code == 401

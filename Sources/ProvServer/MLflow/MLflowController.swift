@@ -22,15 +22,30 @@ struct ServerDependencies: Sendable {
     }
 }
 
-/// The MLflow tracking API (`/api/2.0/mlflow/...`): experiments, runs, metrics and logged models.
+/// The MLflow tracking API (`/api/2.0/mlflow/...`, also under `/ajax-api/2.0/mlflow/...` as MLflow's server
+/// serves it): experiments, runs, metrics and logged models.
 struct MLflowController<Context: RequestContext>: Sendable {
     let dependencies: ServerDependencies
+
+    /// The MLflow version whose protocol the server speaks and is tested against, answered by `GET /version`.
+    static var mlflowVersion: String { "3.17.2" }
 
     var store: any ProvenanceStore { dependencies.store }
     var limit: Int { dependencies.configuration.maxRequestBytes }
 
     func register(on router: Router<Context>) {
-        let api = router.group("api/2.0/mlflow")
+        for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
+            registerRoutes(on: router.group(RouterPath(prefix)))
+        }
+        router.get("api/3.0/mlflow/server-info") { _, _ in try JSONBody.response(ServerInfoResponse()) }
+        router.get("version") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.mlflowVersion)))
+        }
+    }
+
+    private func registerRoutes(on api: RouterGroup<Context>) {
         api.get("experiments/get-by-name", use: getExperimentByName)
         api.get("experiments/get", use: getExperiment)
         api.post("experiments/create", use: createExperiment)
@@ -40,6 +55,7 @@ struct MLflowController<Context: RequestContext>: Sendable {
         api.post("experiments/delete", use: deleteExperiment)
         api.post("experiments/restore", use: restoreExperiment)
         api.post("experiments/set-experiment-tag", use: setExperimentTag)
+        api.post("experiments/delete-experiment-tag", use: deleteExperimentTag)
         api.post("runs/create", use: createRun)
         api.post("runs/update", use: updateRun)
         api.get("runs/get", use: getRun)
@@ -59,7 +75,6 @@ struct MLflowController<Context: RequestContext>: Sendable {
         api.get("logged-models/:model_id", use: getLoggedModel)
         api.patch("logged-models/:model_id", use: finalizeLoggedModel)
         api.patch("logged-models/:model_id/tags", use: setLoggedModelTags)
-        router.get("api/3.0/mlflow/server-info") { _, _ in try JSONBody.response(ServerInfoResponse()) }
     }
 
     // MARK: Experiments
@@ -191,6 +206,23 @@ struct MLflowController<Context: RequestContext>: Sendable {
                 TagRecord(
                     target: experiment.id, targetType: .experiment, key: key,
                     value: try MLflowValidation.tagValue(body.value, key: key)))
+        ])
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    func deleteExperimentTag(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(SetExperimentTagRequest.self, limit: limit)
+        let experiment = try await experiment(try MLflowValidation.experimentNumber(body.experiment_id))
+        let key = try MLflowValidation.key(body.key)
+        guard experiment.lifecycle == .active else {
+            throw APIError.invalid(
+                "The experiment \(experiment.number) must be in the 'active' state. Current state is deleted.")
+        }
+        guard experiment.tags.contains(where: { $0.key == key }) else {
+            throw APIError.notFound("No tag with name: \(key) in experiment with id \(experiment.number)")
+        }
+        try await dependencies.write([
+            .tagDelete(TagDeletion(target: experiment.id, targetType: .experiment, key: key))
         ])
         return try JSONBody.response(EmptyResponse())
     }
@@ -353,6 +385,10 @@ struct MLflowController<Context: RequestContext>: Sendable {
         let id = try MLflowValidation.runID(body)
         let key = try MLflowValidation.key(body.key)
         let run = try await run(id)
+        guard run.lifecycle == .active else {
+            throw APIError.invalid(
+                "The run \(id.hex) must be in the 'active' state. Current state is \(run.lifecycle.rawValue).")
+        }
         guard run.tags.contains(where: { $0.key == key }) else {
             throw APIError.notFound("No tag with name: \(key) in run with id \(id.hex)")
         }
