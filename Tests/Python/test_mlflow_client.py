@@ -629,3 +629,41 @@ def test_version_and_ajax_api_aliases(server, start_server):
     answer = requests.get(alias, headers={"Authorization": "Bearer s3cret"}, timeout=30)
     assert answer.status_code == 200 and answer.json()["experiment"]["name"] == "Default"
     assert requests.get(f"{guarded.url}/version", timeout=30).status_code == 401
+
+
+def test_logged_model_with_unknown_source_run_is_accepted(client, server):
+    experiment_id = client.create_experiment(unique("models"))
+    unknown = uuid.uuid4().hex
+    model = client.create_logged_model(experiment_id, name="orphan", source_run_id=unknown)
+    assert model.source_run_id == unknown
+    assert client.get_logged_model(model.model_id).source_run_id == unknown
+    # A stored source run is still linked and answered.
+    run = client.create_run(experiment_id)
+    linked = client.create_logged_model(experiment_id, name="linked", source_run_id=run.info.run_id)
+    assert client.get_logged_model(linked.model_id).source_run_id == run.info.run_id
+
+
+def test_relative_artifact_location_is_made_absolute(client, server):
+    relative = client.create_experiment(unique("relative"), artifact_location="rel/store")
+    assert client.get_experiment(relative).artifact_location == str(pathlib.Path(server.folder).resolve() / "rel/store")
+    for uri in ("s3://bucket/path", "file:///tmp/provkit-abs", "mlflow-artifacts:/custom", "/tmp/provkit-abs"):
+        kept = client.create_experiment(unique("kept"), artifact_location=uri)
+        assert client.get_experiment(kept).artifact_location == uri
+
+
+def test_artifact_proxy_ajax_api_alias(server, start_server, tmp_path):
+    path = f"{uuid.uuid4().hex}/alias.txt"
+    put = requests.put(f"{server.url}/ajax-api/2.0/mlflow-artifacts/artifacts/{path}", data=b"alias", timeout=30)
+    assert put.status_code == 200
+    got = requests.get(f"{server.url}/api/2.0/mlflow-artifacts/artifacts/{path}", timeout=30)
+    assert got.status_code == 200 and got.content == b"alias"
+    got = requests.get(f"{server.url}/ajax-api/2.0/mlflow-artifacts/artifacts/{path}", timeout=30)
+    assert got.status_code == 200 and got.content == b"alias"
+    listed = requests.get(
+        f"{server.url}/ajax-api/2.0/mlflow-artifacts/artifacts", params={"path": path.split("/")[0]}, timeout=30)
+    assert listed.status_code == 200 and [f["path"] for f in listed.json()["files"]] == ["alias.txt"]
+    # The alias is guarded by the token like the route it aliases.
+    guarded = start_server("--auth-token", "s3cret")
+    alias = f"{guarded.url}/ajax-api/2.0/mlflow-artifacts/artifacts"
+    assert requests.get(alias, timeout=30).status_code == 401
+    assert requests.get(alias, headers={"Authorization": "Bearer s3cret"}, timeout=30).status_code == 200

@@ -87,7 +87,8 @@ struct ArtifactPath: Sendable, Hashable {
     }
 }
 
-/// The MLflow artifact proxy (`/api/2.0/mlflow-artifacts/artifacts`): upload, list and download files under the
+/// The MLflow artifact proxy (`/api/2.0/mlflow-artifacts/artifacts`, also under `/ajax-api/2.0/mlflow-artifacts/...`
+/// as MLflow's server serves it): upload, list and download files under the
 /// artifact root, recording every uploaded file as a content-addressed entity.
 ///
 /// An uploaded file is streamed to a temporary file while its SHA-256 is computed, synced to disk and moved into
@@ -95,21 +96,24 @@ struct ArtifactPath: Sendable, Hashable {
 /// member of the logged model) its path names. The answer comes after both.
 struct ArtifactController<Context: RequestContext>: Sendable {
     let dependencies: ServerDependencies
-    static var prefix: String { "/api/2.0/mlflow-artifacts/artifacts" }
+    /// The route prefixes the proxy answers under, without the leading slash.
+    static var prefixes: [String] { ["api/2.0/mlflow-artifacts/artifacts", "ajax-api/2.0/mlflow-artifacts/artifacts"] }
 
     var files: ArtifactFiles { ArtifactFiles(root: dependencies.configuration.artifactsRoot.standardizedFileURL) }
 
     func register(on router: Router<Context>) {
-        router.get("api/2.0/mlflow-artifacts/artifacts", use: list)
-        router.get("api/2.0/mlflow-artifacts/artifacts/**", use: download)
-        router.put("api/2.0/mlflow-artifacts/artifacts/**", use: upload)
+        for prefix in Self.prefixes {
+            router.get(RouterPath(prefix), use: list)
+            router.get(RouterPath(prefix + "/**"), use: download)
+            router.put(RouterPath(prefix + "/**"), use: upload)
+        }
     }
 
     /// The path after the route prefix, as sent (still percent-encoded).
     func rawPath(_ request: Request) -> String {
         let path = request.uri.path
-        guard path.hasPrefix(Self.prefix) else { return "" }
-        var rest = path.dropFirst(Self.prefix.count)
+        guard let prefix = Self.prefixes.map({ "/" + $0 }).first(where: { path.hasPrefix($0) }) else { return "" }
+        var rest = path.dropFirst(prefix.count)
         if rest.hasPrefix("/") { rest = rest.dropFirst() }
         return String(rest)
     }

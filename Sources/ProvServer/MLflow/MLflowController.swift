@@ -127,7 +127,9 @@ struct MLflowController<Context: RequestContext>: Sendable {
                     target: id, targetType: .experiment, key: key,
                     value: try MLflowValidation.tagValue(tag.value, key: key)))
         }
-        let location = body.artifact_location.flatMap { $0.isEmpty ? nil : $0 }
+        let location = body.artifact_location.flatMap { $0.isEmpty ? nil : $0 }.map {
+            ExperimentArtifactLocation.resolved($0, currentDirectory: FileManager.default.currentDirectoryPath)
+        }
         let created = try await store.createExperiment(record, tags: tags, artifactLocation: location)
         return try JSONBody.response(CreateExperimentResponse(experiment_id: String(created.number)))
     }
@@ -570,6 +572,15 @@ struct MLflowController<Context: RequestContext>: Sendable {
         if let type = body.model_type, !type.isEmpty { attributes[TrackedModel.Attribute.modelType] = .string(type) }
         if !parameters.isEmpty { attributes[TrackedModel.Attribute.parameters] = .object(parameters) }
         if !tags.isEmpty { attributes[TrackedModel.Attribute.tags] = .object(tags) }
+        // As MLflow does, a source run that isn't stored is accepted: its id is kept as given, in an attribute.
+        var sourceRun: ProvID?
+        if let runText = body.source_run_id, !runText.isEmpty {
+            if let run = ProvID(hex: runText), try await !store.trackedRuns([run]).isEmpty {
+                sourceRun = run
+            } else {
+                attributes[MLflowMapping.unlinkedSourceRunAttribute] = .string(runText)
+            }
+        }
         let location = "\(experiment.artifactLocation)/models/\(MLflowMapping.modelIDText(id))/artifacts"
         var events: [ProvEvent] = [
             .entity(
@@ -577,9 +588,8 @@ struct MLflowController<Context: RequestContext>: Sendable {
                     id: id, kind: .model, name: name, location: location, createdAt: now, attributes: attributes)),
             .relation(RelationRecord(.hadMember, subject: experiment.id, object: id, time: now)),
         ]
-        if let runText = body.source_run_id, !runText.isEmpty {
-            guard let run = ProvID(hex: runText) else { throw APIError.notFound("Run with id=\(runText) not found") }
-            events.append(.relation(RelationRecord(.wasGeneratedBy, subject: id, object: run, time: now)))
+        if let sourceRun {
+            events.append(.relation(RelationRecord(.wasGeneratedBy, subject: id, object: sourceRun, time: now)))
         }
         if case .string(let user)? = tags["mlflow.user"], !user.isEmpty {
             let agent = MLflowMapping.userAgent(user)
