@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "ProvStore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The shared back-end: PostgreSQL through postgres-nio (trait `Postgres`; without it the module is empty).
@@ -62,10 +63,12 @@ let package = Package(
             dependencies: [
                 "ProvStore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Query-side logic over any store: lineage graphs and their renderings, run filters.
-        .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore"]),
+        // Query-side logic over any store: lineage graphs and their renderings, run filters, loading an experiment for
+        // the analyses.
+        .target(name: "ProvQuery", dependencies: ["ProvModel", "ProvStore", "ProvAnalysis"]),
         // The capture SDK: recorder, scopes, sinks, collectors. Light: no NIO, GRDB or BoringSSL.
         .target(
             name: "ProvCapture",
@@ -81,7 +84,7 @@ let package = Package(
         .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
         // Aim C: feature tables, learning curves, feature strength, causal discovery and effects. Pure: values in,
         // values out.
-        .target(name: "ProvAnalysis", dependencies: ["ProvModel", "ProvStore"]),
+        .target(name: "ProvAnalysis", dependencies: ["ProvModel"]),
         // Model and dataset inspectors (ONNX, safetensors, Hugging Face config, Keras JSON, CSV/TSV/JSON Lines,
         // folders) into taxonomy records. ONNX is read with swift-protobuf from committed generated code.
         .target(
@@ -135,7 +138,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvStorePostgresTests",
-            dependencies: ["ProvStorePostgres", "ProvTesting", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "ProvStorePostgres", "ProvTesting", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(name: "ProvQueryTests", dependencies: ["ProvQuery", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(name: "ProvImportTests", dependencies: ["ProvImport", "ProvStoreSQLite", "ProvTesting"]),
@@ -156,7 +162,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "ProvAnalysisTests", dependencies: ["ProvAnalysis", "ProvStoreSQLite", "ProvTesting", "ProvImport"]),
+            name: "ProvAnalysisTests",
+            dependencies: ["ProvAnalysis", "ProvQuery", "ProvStoreSQLite", "ProvTesting", "ProvImport"]),
         .testTarget(name: "ProvCaptureTests", dependencies: ["ProvCapture", "ProvStoreSQLite", "ProvTesting"]),
         .testTarget(
             name: "ProvInspectTests",

@@ -1,5 +1,4 @@
 public import ProvModel
-public import ProvStore
 
 /// What a local path is, as the caller's file system answers (the builder itself touches no files).
 public enum LocalFileKind: Hashable, Sendable {

@@ -5,9 +5,9 @@ public import ProvStore
 ///
 /// The walk itself runs inside the store (a recursive query), so a large graph is never loaded into memory.
 public struct LineageQuery: Sendable {
-    public let store: any ProvenanceStore
+    public let store: any ProvenanceGraphStore
 
-    public init(store: any ProvenanceStore) {
+    public init(store: any ProvenanceGraphStore) {
         self.store = store
     }
 

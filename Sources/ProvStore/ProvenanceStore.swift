@@ -1,9 +1,13 @@
 public import ProvModel
 
-/// A provenance store: it ingests events atomically and answers queries over runs, nodes and lineage.
+/// A provenance store: it ingests events atomically and answers queries over runs, nodes and lineage
+/// (``ProvenanceGraphStore``), keeps the MLflow-compatible tracking view (``TrackingStore``) and copies itself for
+/// migrations (``StoreAdministration``).
 ///
-/// Back-ends (embedded SQLite, later PostgreSQL) conform to it and must pass the conformance suite in
-/// `ProvTesting`. Everything outside the composition root takes `some ProvenanceStore`.
+/// Back-ends (embedded SQLite, PostgreSQL) conform to it and must pass the conformance suite in `ProvTesting`.
+/// Code outside the composition root takes the narrowest of the three protocols it needs (exports and lineage take
+/// `some ProvenanceGraphStore`), or `some ProvenanceStore` when it needs more than one; a test double implements
+/// only the protocol its subject takes.
 ///
 /// Contract:
 /// - ``ingest(_:)`` is all-or-nothing and durable when it returns; on failure it throws ``IngestError``
@@ -20,10 +24,26 @@ public import ProvModel
 ///   `tag_delete`, `metric`, `telemetry` and `architecture` events for it are refused (code `inactiveTarget`), as
 ///   are new runs in a deleted experiment; a `lifecycle` event restores it. Deleting or restoring an experiment
 ///   does the same to its runs.
-public protocol ProvenanceStore: ProvenanceEventSink {
+public protocol ProvenanceStore: ProvenanceGraphStore, TrackingStore, StoreAdministration {}
+
+/// The provenance graph: atomic ingest of events, and the reads over experiments, runs, nodes and lineage that
+/// exports, the CLI and analyses use. The ingest contract is ``ProvenanceStore``'s.
+public protocol ProvenanceGraphStore: ProvenanceEventSink {
     /// Ingests events in order, in one transaction; returns what was stored.
     @discardableResult
     func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary
+
+    /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on
+    /// its own, and every stored batch is durable when the call returns.
+    /// - Returns: for each batch, in order, what it stored or why it was refused.
+    /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
+    func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
+
+    /// Like ``ingest(batches:)``, where a batch may carry a key (the client's idempotency key, such as the native
+    /// API's `Idempotency-Key` header): a batch whose key the store already holds from a stored batch is not applied
+    /// again (its result counts only its events), so that a batch retried after a lost reply, through any server on
+    /// the same store, is stored exactly once. A refused batch's key is not kept.
+    func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>]
 
     /// All experiments, by name.
     func experiments() async throws -> [ExperimentSummary]
@@ -57,31 +77,11 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     /// architectures. Runs in scope bring their experiment along.
     /// - Throws: ``StoreError`` `.notFound` when the scope's root does not exist.
     func records(for scope: RecordScope, includePoints: Bool) async throws -> ProvenanceRecords
+}
 
-    /// The full records of the whole store (for `provkit migrate`): every node, relation, parameter, tag, metric
-    /// series (with every point when `includePoints`), telemetry sample and architecture.
-    func allRecords(includePoints: Bool) async throws -> ProvenanceRecords
-
-    /// Gives a stored experiment the MLflow number, artifact location and last-update time it has in another store
-    /// (for `provkit migrate`, which copies experiments and then their bookkeeping).
-    /// - Throws: ``StoreError`` `.notFound` for an unknown experiment, `.invalidQuery` when another experiment has
-    ///   the number.
-    func restoreBookkeeping(of experiment: TrackedExperiment) async throws
-
-    // MARK: Tracking (the MLflow-compatible view; see `TrackedExperiment` for what is kept beside the events)
-
-    /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on
-    /// its own, and every stored batch is durable when the call returns.
-    /// - Returns: for each batch, in order, what it stored or why it was refused.
-    /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
-    func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
-
-    /// Like ``ingest(batches:)``, where a batch may carry a key (the client's idempotency key, such as the native
-    /// API's `Idempotency-Key` header): a batch whose key the store already holds from a stored batch is not applied
-    /// again (its result counts only its events), so that a batch retried after a lost reply, through any server on
-    /// the same store, is stored exactly once. A refused batch's key is not kept.
-    func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>]
-
+/// The MLflow-compatible tracking view: numbered experiments with artifact locations, and paged searches of
+/// experiments, runs and logged models (see `TrackedExperiment` for what is kept beside the events).
+public protocol TrackingStore: Sendable {
     /// Creates an experiment with its tags in one transaction and gives it the next number.
     /// - Parameter artifactLocation: where its artifacts go; `nil` for `mlflow-artifacts:/<number>`.
     /// - Throws: ``IngestError`` (code `duplicateName` when another experiment has the name).
@@ -116,7 +116,20 @@ public protocol ProvenanceStore: ProvenanceEventSink {
     func searchModels(_ search: ModelSearch) async throws -> SearchPage<TrackedModel>
 }
 
-extension ProvenanceStore {
+/// Administration: what `provkit migrate` needs to copy a whole store into another.
+public protocol StoreAdministration: Sendable {
+    /// The full records of the whole store (for `provkit migrate`): every node, relation, parameter, tag, metric
+    /// series (with every point when `includePoints`), telemetry sample and architecture.
+    func allRecords(includePoints: Bool) async throws -> ProvenanceRecords
+
+    /// Gives a stored experiment the MLflow number, artifact location and last-update time it has in another store
+    /// (for `provkit migrate`, which copies experiments and then their bookkeeping).
+    /// - Throws: ``StoreError`` `.notFound` for an unknown experiment, `.invalidQuery` when another experiment has
+    ///   the number.
+    func restoreBookkeeping(of experiment: TrackedExperiment) async throws
+}
+
+extension ProvenanceGraphStore {
     public func ingest(_ events: [ProvEvent]) async throws {
         try await ingestCounting(events)
     }

@@ -110,28 +110,6 @@ public struct ClassifiedValue: Hashable, Sendable, Codable {
     }
 }
 
-/// A summary of one metric series of a run.
-public struct MetricSummary: Hashable, Sendable, Codable {
-    public var key: String
-    public var term: String?
-    public var count: Int
-    /// The value at the highest step (latest time on ties), as MLflow reports a metric.
-    public var last: Double
-    public var lastStep: Int64
-    public var min: Double
-    public var max: Double
-
-    public init(key: String, term: String?, count: Int, last: Double, lastStep: Int64, min: Double, max: Double) {
-        self.key = key
-        self.term = term
-        self.count = count
-        self.last = last
-        self.lastStep = lastStep
-        self.min = min
-        self.max = max
-    }
-}
-
 /// A node in the provenance graph: an experiment, run, entity or agent, as a user identifies it.
 public struct NodeSummary: Hashable, Sendable, Codable {
     public var id: ProvID

@@ -3,6 +3,7 @@ import Logging
 import ProvAnalysis
 import ProvImport
 import ProvModel
+import ProvQuery
 import ProvStore
 import ProvStoreSQLite
 import ProvTesting

@@ -1,5 +1,6 @@
 import Foundation
 import ProvModel
+import ProvQuery
 import ProvStore
 import ProvStoreSQLite
 import ProvTesting

@@ -10,7 +10,7 @@ import ProvStoreSQLite
 @main
 struct ProvKitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "provkit-bench",
+        commandName: "ProvBenchmarks",
         abstract: "ProvKit's benchmarks (DESIGN.md §5). Run in release mode.",
         subcommands: [Bench.self, CaptureBench.self],
         defaultSubcommand: Bench.self)

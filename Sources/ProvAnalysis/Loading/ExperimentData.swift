@@ -1,5 +1,4 @@
 public import ProvModel
-public import ProvStore
 
 /// One point of a stored series, as the analyses see it.
 public struct SeriesPoint: Sendable, Hashable, Codable {
@@ -104,8 +103,8 @@ public struct ExperimentData: Sendable, Hashable {
         self.runs = runs
     }
 
-    /// Builds the analyses' view of an experiment from stored records (``ProvenanceStore/records(for:includePoints:)``
-    /// with scope `.experiment`).
+    /// Builds the analyses' view of an experiment from stored records (a store's `records(for:includePoints:)` with
+    /// scope `.experiment`; `ExperimentData.load` in ProvQuery does both).
     public init(records: ProvenanceRecords, experiment: ProvID) throws(AnalysisError) {
         guard let record = records.experiments.first(where: { $0.id == experiment }) else {
             throw .insufficientData("the records hold no experiment \(experiment.hex)")
@@ -147,23 +146,5 @@ public struct ExperimentData: Sendable, Hashable {
         }
         runs.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         self.init(id: record.id, name: record.name, runs: runs)
-    }
-
-    /// Loads an experiment's runs, with every metric point, from a store.
-    /// - Parameter reference: the experiment's name or id.
-    /// - Throws: `AnalysisError.invalidOption` naming the experiments there are when none matches.
-    public static func load(_ reference: String, from store: some ProvenanceStore) async throws -> ExperimentData {
-        let experiments = try await store.experiments()
-        guard
-            let match = experiments.first(where: { $0.name == reference })
-                ?? experiments.first(where: { $0.id.hex == reference.lowercased() })
-        else {
-            let names = experiments.map(\.name).sorted()
-            throw AnalysisError.invalidOption(
-                "no experiment named '\(reference)'; the store has: "
-                    + (names.isEmpty ? "no experiments" : names.joined(separator: ", ")))
-        }
-        let records = try await store.records(for: .experiment(match.id), includePoints: true)
-        return try ExperimentData(records: records, experiment: match.id)
     }
 }

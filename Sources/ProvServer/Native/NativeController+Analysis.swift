@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import ProvAnalysis
 import ProvModel
+import ProvQuery
 import ProvStore
 
 /// The analysis routes of the native API: `GET analysis/features`, `analysis/curves`, `analysis/explain` and
