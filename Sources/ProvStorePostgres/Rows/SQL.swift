@@ -1,21 +1,13 @@
 #if Postgres
     import Logging
     import PostgresNIO
+    import ProvStore
 
     // Statements are written with `?` (or `?N`, 1-based) placeholders, like the embedded store's, and every value is
     // bound: `SQLText` turns each placeholder into `$n` with a cast to the bound value's type (so that a NULL has a
     // type too), and the values travel in `PostgresBindings`. No value is ever spliced into the SQL text.
 
-    /// A value bound to a statement parameter.
-    enum SQLValue: Sendable {
-        case int(Int64?)
-        case double(Double?)
-        case text(String?)
-        case bool(Bool?)
-        case ints([Int64])
-        case doubles([Double])
-        case texts([String])
-
+    extension SQLValue {
         /// The PostgreSQL type the placeholder is cast to.
         var typeName: String {
             switch self {
@@ -174,6 +166,14 @@
         }
     }
 
+    extension SQLRow: SQLRowReading {
+        package func integer(at index: Int) -> Int64? { Int64?.decode(cell(index)) }
+        package func real(at index: Int) -> Double? { Double?.decode(cell(index)) }
+        package func text(at index: Int) -> String? { String?.decode(cell(index)) }
+
+        private func cell(_ index: Int) -> Cell { index < cells.count ? cells[index] : .null }
+    }
+
     /// A type a result cell decodes into; a NULL or a cell of another type gives the type's fallback (never a crash).
     protocol SQLDecodable {
         static func decode(_ cell: SQLRow.Cell) -> Self
@@ -248,6 +248,15 @@
         func execute(_ sql: String, _ arguments: [any SQLBindable], logger: Logger) async throws {
             let sequence = try await query(SQLText.query(sql, arguments), logger: logger)
             for try await _ in sequence {}
+        }
+
+        /// Runs a shared read's statements on this connection.
+        func run<Read: SQLRead>(_ read: Read, logger: Logger) async throws -> Read.Output {
+            var read = read
+            while let statement = try read.nextStatement() {
+                try await eachRow(statement.sql, statement.arguments, logger: logger) { row in try read.take(row) }
+            }
+            return try read.result()
         }
 
         /// Runs a statement and calls `body` on each row as it arrives.

@@ -1,0 +1,28 @@
+#if Postgres
+    import PostgresNIO
+    public import ProvModel
+    public import ProvStore
+
+    // The shared store runs the shared SQL reads (ProvStore/SQL) in its own transactions, with PostgreSQL's dialect:
+    // lists travel as arrays (`= ANY(?)`), placeholders become typed `$n`.
+
+    extension PostgresStore: SQLBackedStore {
+        package var dialect: SQLDialect { .postgresql }
+
+        package func fetch<Read: SQLRead>(_ read: Read) async throws -> Read.Output {
+            try await self.read { [self] connection in try await connection.run(read, logger: logger) }
+        }
+
+        package func fetchWriting<Read: SQLRead>(_ read: Read) async throws -> Read.Output {
+            try await transaction { [self] connection in try await connection.run(read, logger: logger) }
+        }
+
+        /// The most relation hops a lineage query may ask for.
+        public static var maximumLineageDepth: Int { GraphSQL.maximumLineageDepth }
+
+        /// An identifier read from the database (always 32 hex digits: the schema checks it).
+        static func id(_ text: String) -> ProvID {
+            ProvID(hex: text) ?? ProvID(high: 0, low: 0)
+        }
+    }
+#endif
