@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ProvStore
 import ProvStoreSQLite
+import ServiceLifecycle
 
 #if Postgres
     import ProvStorePostgres
@@ -33,10 +34,10 @@ struct StoreOptions: ParsableArguments {
         return ".provkit"
     }
 
-    /// Opens the store this command works on.
-    func open() async throws -> any ProvenanceStore {
+    /// Opens the store this command works on, runs its service while `body` works with it, and stops it afterwards.
+    func withStore<T>(_ body: (any ProvenanceStore) async throws -> T) async throws -> T {
         LoggingBootstrap.once(verbose: verbose)
-        return try await StoreFactory.open(location, logger: Logger(label: "provkit.store"))
+        return try await StoreFactory.withStore(location, logger: Logger(label: "provkit.store"), body)
     }
 }
 
@@ -96,7 +97,24 @@ enum StoreFactory {
         return components.string ?? "postgres://…"
     }
 
-    /// Opens the store at `location`.
+    /// Opens the store at `location` and runs its service (the connection pool of a PostgreSQL store) in a child
+    /// task while `body` works with it; when `body` returns or throws, the service is stopped (its connections closed,
+    /// a SQLite database closed) and waited for. For a store that is not run in a server's `ServiceGroup`.
+    static func withStore<T>(
+        _ location: String, durableCommits: Bool = true, logger: Logger,
+        _ body: (any ProvenanceStore) async throws -> T
+    ) async throws -> T {
+        let store = try await open(location, durableCommits: durableCommits, logger: logger)
+        guard let service = store as? any Service else { return try await body(store) }
+        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask { try await service.run() }
+            defer { group.cancelAll() }
+            return try await body(store)
+        }
+    }
+
+    /// Opens the store at `location`; a store that is a `Service` works once its `run()` runs (``withStore``, or
+    /// the server's `ServiceGroup`).
     /// - Parameter durableCommits: whether a write is on disk when it returns (SQLite `synchronous = FULL`) or
     ///   only safe from a crash of the process (`NORMAL`). PostgreSQL commits follow the server's settings.
     static func open(

@@ -13,8 +13,10 @@ public typealias ProvRequestContext = BasicRequestContext
 /// and the native API over `store`, behind the error mapping and (when a token is configured) authentication.
 ///
 /// The application's services include the ``GroupCommitWriter`` every write goes through; run the application in a
-/// `ServiceGroup` (`provkit serve` does, with SIGINT and SIGTERM as graceful-shutdown signals). Before the server
-/// accepts connections it makes sure the default experiment (MLflow id `0`, named `Default`) exists.
+/// `ServiceGroup` (`provkit serve` does, with SIGINT and SIGTERM as graceful-shutdown signals). A store that is a
+/// `Service` (the SQLite and PostgreSQL stores are) goes in the same group *before* the application: the group shuts
+/// its services down in reverse order, so the store closes after the server drained and the writer committed. Before
+/// the server accepts connections it makes sure the default experiment (MLflow id `0`, named `Default`) exists.
 ///
 /// A connection silent for ``ServerConfiguration/idleTimeout`` is closed (also one whose request header or body
 /// stalls). On graceful shutdown the server stops accepting, answers the requests in flight, closes whatever is

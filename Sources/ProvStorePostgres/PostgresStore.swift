@@ -4,6 +4,7 @@
     import PostgresNIO
     public import ProvModel
     public import ProvStore
+    public import ServiceLifecycle
     import Synchronization
 
     /// The shared back-end: one PostgreSQL database reached through a pool of connections (postgres-nio's
@@ -14,11 +15,12 @@
     /// numbers are handed out under a transaction-scoped advisory lock, and a transaction that loses a race
     /// (serialization failure, deadlock, unique violation) is rolled back and run again from the start, a few times.
     ///
-    /// The bridge between the pool and the synchronous world: `PostgresClient` is a `Service` that leases connections
-    /// only while its `run()` is active. ``open(_:configuration:logger:)`` starts `run()` in a task the store owns and
-    /// ``close()`` cancels it (the `ProvenanceStore` protocol has no lifecycle of its own; a process that exits without
-    /// calling ``close()`` simply drops the connections).
-    public final class PostgresStore: ProvenanceStore, Sendable {
+    /// The store is a `Service` (swift-service-lifecycle): its connection pool (postgres-nio's `PostgresClient`) leases
+    /// connections only while ``run()`` runs. Run it in the server's `ServiceGroup` before the HTTP server, so that it
+    /// shuts down after the server drained (`provkit serve` does), or around a piece of work (the CLI's `withStore`).
+    /// Calls made before ``run()`` starts wait for it (within ``Configuration/connectionWait``); once it has ended
+    /// (graceful shutdown or cancellation) every call fails at once with ``StoreError`` `.unavailable`.
+    public final class PostgresStore: ProvenanceStore, Service, Sendable {
         /// How the store connects.
         public struct Configuration: Sendable {
             /// The taxonomy that classifies keys at ingest. Default: ``Taxonomy/standard``.
@@ -59,7 +61,8 @@
         private let unreachable = Mutex(false)
         /// Where the store is, with no password (safe to print).
         public let location: String
-        private let runner: Mutex<Task<Void, Never>?>
+        /// Whether ``run()`` has started or ended.
+        private let phase: ServicePhase
         /// The store's own schema, if it has one.
         let schema: String?
         /// The schema the store was opened with (``Configuration/schema``), if any.
@@ -75,11 +78,12 @@
             self.limits = Limits(configuration)
             self.schema = configuration.schema
             self.classifier = KeyClassifier(taxonomy: configuration.taxonomy)
-            self.runner = Mutex(nil)
+            self.phase = ServicePhase(
+                closed: StoreError(.unavailable, "the store at \(location) is closed: its service has stopped"))
         }
 
         /// Connects to the database a `postgres://` URL names and migrates it to the current schema (several processes
-        /// may do this at once: migrations run under an advisory lock).
+        /// may do this at once: migrations run under an advisory lock). The store's pool works once ``run()`` runs.
         /// - Throws: ``StoreError`` with code `cannotOpen` (bad URL, unreachable server, refused login) or
         ///   `incompatibleSchema` (written by a newer ProvKit).
         public static func open(
@@ -102,41 +106,39 @@
                 }
                 clientConfiguration.options.additionalStartupParameters.append(("search_path", schema))
             }
-            // One plain connection first: a wrong URL (no server, refused login, missing database) fails now with the
-            // server's reason, where the pool would retry for a minute before giving up.
+            // One plain connection first, which also migrates: a wrong URL (no server, refused login, missing
+            // database) fails now with the server's reason, where the pool would retry for a minute before giving up.
+            let connection: PostgresConnection
             do {
-                let probe = try await PostgresConnection.connect(
+                connection = try await PostgresConnection.connect(
                     configuration: target.connectionConfiguration(
                         startupParameters: clientConfiguration.options.additionalStartupParameters),
                     id: 0, logger: logger)
-                try? await probe.close()
             } catch let error as StoreError {
                 throw error
             } catch {
                 throw StoreError(.cannotOpen, "cannot open the store at \(target.redacted): \(Self.safeMessage(error))")
             }
-            let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-            let store = PostgresStore(
-                client: client, location: target.redacted, configuration: configuration, logger: logger)
-            // The pool leases connections only while `run()` is active: start it, and wait until its task has begun.
-            let (started, signal) = AsyncStream<Void>.makeStream()
-            store.runner.withLock {
-                $0 = Task {
-                    signal.finish()
-                    await client.run()
-                }
-            }
-            for await _ in started {}
-            try? await Task.sleep(for: .milliseconds(5))
             do {
-                try await store.migrate()
+                try await Self.migrate(connection, schema: configuration.schema, logger: logger)
+                try? await connection.close()
             } catch {
-                store.close()
+                try? await connection.close()
                 if let error = error as? StoreError { throw error }
                 throw StoreError(.cannotOpen, "cannot open the store at \(target.redacted): \(Self.safeMessage(error))")
             }
+            let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
             logger.debug("store.opened", metadata: ["store.location": "\(target.redacted)"])
-            return store
+            return PostgresStore(client: client, location: target.redacted, configuration: configuration, logger: logger)
+        }
+
+        /// Runs the connection pool until graceful shutdown or cancellation; calls made meanwhile are served, calls
+        /// made afterwards fail with ``StoreError`` `.unavailable`. Run it once.
+        public func run() async throws {
+            phase.start()
+            await client.run()  // returns on graceful shutdown or cancellation, having closed its connections
+            phase.stop()
+            logger.debug("store.closed", metadata: ["store.location": "\(location)"])
         }
 
         /// Whether `name` can be used as a schema name without quoting.
@@ -154,18 +156,6 @@
             try await read { [self] connection in
                 try await connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE", [], logger: logger)
             }
-        }
-
-        /// Stops the connection pool; the store cannot be used afterwards.
-        public func close() {
-            runner.withLock { task in
-                task?.cancel()
-                task = nil
-            }
-        }
-
-        deinit {
-            runner.withLock { $0?.cancel() }
         }
 
         // MARK: Running statements
@@ -283,6 +273,7 @@
             let client = client
             let wait = unreachable.withLock { $0 } ? min(limits.connectionWait, .seconds(1)) : limits.connectionWait
             let leased = Mutex(false)
+            let phase = phase
             do {
                 return try await Watchdog.run(
                     timeout: wait,
@@ -290,7 +281,8 @@
                         .unavailable,
                         "the database is unreachable: no connection within \(Self.seconds(wait)); try again later")
                 ) { [self] watchdog in
-                    try await client.withConnection { connection in
+                    try await phase.waitUntilRunning()
+                    return try await client.withConnection { connection in
                         leased.withLock { $0 = true }
                         unreachable.withLock { $0 = false }
                         watchdog.reset(
@@ -304,6 +296,8 @@
                         return try await body(connection, logger)
                     }
                 }
+            } catch where phase.hasStopped {
+                throw phase.closed  // the pool shut down under the call
             } catch let error as StoreError where error.code == .unavailable && !leased.withLock({ $0 }) {
                 unreachable.withLock { $0 = true }
                 throw error
@@ -434,59 +428,57 @@
 
         /// Applies the migrations the database lacks, in order, under an advisory lock (two servers starting at once
         /// wait for each other); refuses a database migrated by a newer ProvKit.
-        func migrate() async throws {
-            try await client.withConnection { connection in
-                // A session lock (not a transaction lock): DDL runs in its own transactions below.
-                // Migrations (and waiting for another server's) may take longer than the sessions' statement_timeout.
-                try await connection.execute("SET statement_timeout = 0", [], logger: logger)
-                try await connection.execute(
-                    "SELECT pg_advisory_lock(?)", [PostgresSchema.migrationLock], logger: logger)
-                do {
-                    if let schema, Self.isPlainIdentifier(schema) {
-                        // An identifier checked to be plain letters, digits and _ (identifiers cannot be bound).
-                        try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)", [], logger: logger)
-                    }
-                    try await connection.execute(
-                        """
-                        CREATE TABLE IF NOT EXISTS schema_migrations (
-                            version BIGINT PRIMARY KEY, name TEXT NOT NULL,
-                            applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                        """, [], logger: logger)
-                    let applied = Set(
-                        try await connection.rows("SELECT version FROM schema_migrations", [], logger: logger)
-                            .map { $0[0] as Int64 })
-                    let known = Set(PostgresSchema.migrations.map(\.version))
-                    if let newer = applied.subtracting(known).max() {
-                        throw StoreError(
-                            .incompatibleSchema,
-                            "the database was migrated by a newer ProvKit (schema version \(newer)); upgrade provkit to use it"
-                        )
-                    }
-                    for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
-                        try await connection.execute("BEGIN", [], logger: logger)
-                        do {
-                            for statement in migration.statements {
-                                try await connection.execute(statement, [], logger: logger)
-                            }
-                            try await connection.execute(
-                                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                                [migration.version, migration.name], logger: logger)
-                            try await connection.execute("COMMIT", [], logger: logger)
-                        } catch {
-                            try? await connection.execute("ROLLBACK", [], logger: logger)
-                            throw error
-                        }
-                        logger.info("store.migrated", metadata: ["migration.version": "\(migration.version)"])
-                    }
-                } catch {
-                    _ = try? await connection.execute(
-                        "SELECT pg_advisory_unlock(?)", [PostgresSchema.migrationLock], logger: logger)
-                    throw error
+        static func migrate(_ connection: PostgresConnection, schema: String?, logger: Logger) async throws {
+            // A session lock (not a transaction lock): DDL runs in its own transactions below.
+            // Migrations (and waiting for another server's) may take longer than the sessions' statement_timeout.
+            try await connection.execute("SET statement_timeout = 0", [], logger: logger)
+            try await connection.execute(
+                "SELECT pg_advisory_lock(?)", [PostgresSchema.migrationLock], logger: logger)
+            do {
+                if let schema, Self.isPlainIdentifier(schema) {
+                    // An identifier checked to be plain letters, digits and _ (identifiers cannot be bound).
+                    try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)", [], logger: logger)
                 }
                 try await connection.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                        applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                    """, [], logger: logger)
+                let applied = Set(
+                    try await connection.rows("SELECT version FROM schema_migrations", [], logger: logger)
+                        .map { $0[0] as Int64 })
+                let known = Set(PostgresSchema.migrations.map(\.version))
+                if let newer = applied.subtracting(known).max() {
+                    throw StoreError(
+                        .incompatibleSchema,
+                        "the database was migrated by a newer ProvKit (schema version \(newer)); upgrade provkit to use it"
+                    )
+                }
+                for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
+                    try await connection.execute("BEGIN", [], logger: logger)
+                    do {
+                        for statement in migration.statements {
+                            try await connection.execute(statement, [], logger: logger)
+                        }
+                        try await connection.execute(
+                            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                            [migration.version, migration.name], logger: logger)
+                        try await connection.execute("COMMIT", [], logger: logger)
+                    } catch {
+                        try? await connection.execute("ROLLBACK", [], logger: logger)
+                        throw error
+                    }
+                    logger.info("store.migrated", metadata: ["migration.version": "\(migration.version)"])
+                }
+            } catch {
+                _ = try? await connection.execute(
                     "SELECT pg_advisory_unlock(?)", [PostgresSchema.migrationLock], logger: logger)
-                try await connection.execute("RESET statement_timeout", [], logger: logger)
+                throw error
             }
+            try await connection.execute(
+                "SELECT pg_advisory_unlock(?)", [PostgresSchema.migrationLock], logger: logger)
+            try await connection.execute("RESET statement_timeout", [], logger: logger)
         }
     }
 

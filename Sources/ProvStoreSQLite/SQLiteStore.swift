@@ -3,12 +3,16 @@ import GRDB
 public import Logging
 public import ProvModel
 public import ProvStore
+public import ServiceLifecycle
 
 /// The embedded default store: one SQLite database (WAL mode, foreign keys on), opened through GRDB.
 ///
 /// Writes are batched in one transaction per ``ingestCounting(_:)`` call and are durable when the call returns
 /// (`synchronous = FULL` by default). Readers run concurrently with the writer.
-public struct SQLiteStore: ProvenanceStore {
+///
+/// The store is usable as soon as it is opened. It is also a `Service` (swift-service-lifecycle): run in a
+/// `ServiceGroup`, ``run()`` closes the database once the group shuts down (after the services started after it).
+public struct SQLiteStore: ProvenanceStore, Service {
     /// How the store opens its database.
     public struct Configuration: Sendable {
         /// Whether a returned ingest is on disk (`FULL`, the default) or only in the OS cache (`NORMAL`: survives
@@ -130,6 +134,22 @@ public struct SQLiteStore: ProvenanceStore {
             return error.message ?? "database error \(error.resultCode)"
         }
         return String(describing: error)
+    }
+
+    /// Waits for graceful shutdown (or cancellation), then closes the database: it copies the write-ahead log into
+    /// the database file and empties it, waits for the accesses in progress and closes every connection. The store
+    /// cannot be used afterwards (calls fail with ``StoreError`` `.backend`).
+    public func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            if path != nil {
+                _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            }
+            try writer.close()
+            logger.debug("store.closed", metadata: ["store.path": "\(path ?? ":memory:")"])
+        } catch {
+            logger.warning("store.close.failed", metadata: ["error": "\(Self.safeMessage(error))"])
+        }
     }
 
     /// Runs a read, mapping database failures to ``StoreError``.

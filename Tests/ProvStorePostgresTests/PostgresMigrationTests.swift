@@ -59,24 +59,21 @@
                 await #expect(throws: (any Error).self) {
                     try await old.ingest([.tag(TagRecord(target: run, key: "note", value: long))])
                 }
-                var configuration = PostgresStore.Configuration()
-                configuration.schema = old.schemaName
-                let upgraded = try await PostgresStore.open(
-                    try TestDatabase.requireURL(), configuration: configuration, logger: logger)
-                defer { upgraded.close() }
-                let versions = try await upgraded.client.withConnection { connection in
-                    try await connection.rows("SELECT max(version) FROM schema_migrations", [], logger: logger)
-                        .map { $0[0] as Int64 }
-                }
-                #expect(versions == [PostgresSchema.migrations.map(\.version).max()])
-                try await upgraded.ingest([.tag(TagRecord(target: run, key: "note", value: long))])
-                let tracked = try #require(try await upgraded.trackedRuns([run]).first)
-                #expect(tracked.tags.first { $0.key == "note" }?.value == long)
-                #expect(tracked.tags.first { $0.key == "k" }?.value == "v")
-                #expect(try await upgraded.trackedExperiment(.name("kept"))?.id == experiment)
-                // Experiment names are still unique.
-                await #expect(throws: IngestError.self) {
-                    try await upgraded.ingest([.experiment(ExperimentRecord(id: ids.next(), name: "kept"))])
+                try await TestDatabase.withPeer(of: old) { upgraded in
+                    let versions = try await upgraded.client.withConnection { connection in
+                        try await connection.rows("SELECT max(version) FROM schema_migrations", [], logger: logger)
+                            .map { $0[0] as Int64 }
+                    }
+                    #expect(versions == [PostgresSchema.migrations.map(\.version).max()])
+                    try await upgraded.ingest([.tag(TagRecord(target: run, key: "note", value: long))])
+                    let tracked = try #require(try await upgraded.trackedRuns([run]).first)
+                    #expect(tracked.tags.first { $0.key == "note" }?.value == long)
+                    #expect(tracked.tags.first { $0.key == "k" }?.value == "v")
+                    #expect(try await upgraded.trackedExperiment(.name("kept"))?.id == experiment)
+                    // Experiment names are still unique.
+                    await #expect(throws: IngestError.self) {
+                        try await upgraded.ingest([.experiment(ExperimentRecord(id: ids.next(), name: "kept"))])
+                    }
                 }
             }
         }

@@ -81,27 +81,28 @@ struct AnalysisInputOptions: ParsableArguments {
     }
 
     private func loadExperiment(_ experiment: String, columns names: [String]?) async throws -> LoadedTable {
-        let store = try await storeOptions.open()
-        let data = try await ExperimentAnalysisOptions.load(experiment, from: store)
-        let view: FeatureTable.NumericView
-        do {
-            view = try FeatureExtractor().table(for: data).numeric(categoricals: categoricals, missing: missing)
-        } catch { throw error.cli }
-        if !view.dropped.isEmpty {
-            Output.note(
-                "left out: " + view.dropped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
-                    + " (see provkit analyze features)")
+        return try await storeOptions.withStore { (store) async throws -> LoadedTable in
+            let data = try await ExperimentAnalysisOptions.load(experiment, from: store)
+            let view: FeatureTable.NumericView
+            do throws(AnalysisError) {
+                view = try FeatureExtractor().table(for: data).numeric(categoricals: categoricals, missing: missing)
+            } catch { throw error.cli }
+            if !view.dropped.isEmpty {
+                Output.note(
+                    "left out: " + view.dropped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
+                        + " (see provkit analyze features)")
+            }
+            var table = view.table
+            if let names {
+                do throws(AnalysisError) { table = try table.selecting(names) } catch { throw error.cli }
+            }
+            var tiers: [String: Int] = [:]
+            for (name, tier) in zip(view.table.columnNames, view.tiers) where table.columnNames.contains(name) {
+                tiers[name] = tier
+            }
+            let exogenous = view.exogenous.filter(table.columnNames.contains)
+            return LoadedTable(table: table, knowledge: ProvBackgroundKnowledge(tiers: tiers, exogenous: exogenous))
         }
-        var table = view.table
-        if let names {
-            do { table = try table.selecting(names) } catch { throw error.cli }
-        }
-        var tiers: [String: Int] = [:]
-        for (name, tier) in zip(view.table.columnNames, view.tiers) where table.columnNames.contains(name) {
-            tiers[name] = tier
-        }
-        let exogenous = view.exogenous.filter(table.columnNames.contains)
-        return LoadedTable(table: table, knowledge: ProvBackgroundKnowledge(tiers: tiers, exogenous: exogenous))
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ProvAnalysis
 import ProvModel
+import ProvQuery
 import ProvStore
 
 /// Options shared by the analyses of stored runs: which experiment, and which metric is accuracy.
@@ -81,34 +82,35 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            let data = try await analysis.load(from: store)
-            let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(for: data)
-            if let csv {
-                if csv == "-" {
-                    print(table.csv(), terminator: "")
+            try await storeOptions.withStore { store in
+                let data = try await analysis.load(from: store)
+                let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(for: data)
+                if let csv {
+                    if csv == "-" {
+                        print(table.csv(), terminator: "")
+                        return
+                    }
+                    do {
+                        try table.csv().write(toFile: csv, atomically: true, encoding: .utf8)
+                    } catch {
+                        throw CLIError("cannot write \(csv): \(error.localizedDescription)")
+                    }
+                }
+                if json {
+                    try Output.printJSON(table)
                     return
                 }
-                do {
-                    try table.csv().write(toFile: csv, atomically: true, encoding: .utf8)
-                } catch {
-                    throw CLIError("cannot write \(csv): \(error.localizedDescription)")
+                print("Experiment '\(table.experiment)': \(table.rowCount) runs, \(table.columns.count) features")
+                let rows = table.columns.map { column in
+                    [
+                        column.name, column.group.rawValue, column.role.rawValue, String(column.tier),
+                        column.isCategorical ? "categorical" : "numeric", "\(column.presentCount)/\(table.rowCount)",
+                        column.term ?? "-",
+                    ]
                 }
+                print(Output.table(header: ["FEATURE", "GROUP", "ROLE", "TIER", "TYPE", "PRESENT", "TERM"], rows: rows))
+                if let csv, csv != "-" { print("Wrote \(csv)") }
             }
-            if json {
-                try Output.printJSON(table)
-                return
-            }
-            print("Experiment '\(table.experiment)': \(table.rowCount) runs, \(table.columns.count) features")
-            let rows = table.columns.map { column in
-                [
-                    column.name, column.group.rawValue, column.role.rawValue, String(column.tier),
-                    column.isCategorical ? "categorical" : "numeric", "\(column.presentCount)/\(table.rowCount)",
-                    column.term ?? "-",
-                ]
-            }
-            print(Output.table(header: ["FEATURE", "GROUP", "ROLE", "TIER", "TYPE", "PRESENT", "TERM"], rows: rows))
-            if let csv, csv != "-" { print("Wrote \(csv)") }
         }
     }
 
@@ -160,24 +162,25 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            let data = try await analysis.load(from: store)
-            var settings = predictor.configuration
-            if let predictEpoch { settings.predictionEpoch = predictEpoch }
-            if let maxEpoch { settings.maximumEpoch = maxEpoch }
-            let report = try CurveAnalyzer(predictor: PenguinPredictor(configuration: settings))
-                .analyze(data, selection: analysis.selection)
-            if storeResults, !report.results.isEmpty {
-                try await store.ingest(
-                    CurveResultEvents.events(for: report, version: ProvKitVersion.current, time: .now()))
-            }
-            if json {
-                try Output.printJSON(report)
-                return
-            }
-            print(Self.text(report))
-            if storeResults, !report.results.isEmpty {
-                print("Stored \(report.results.count) curve_class entities (wasDerivedFrom their learning_curve).")
+            try await storeOptions.withStore { store in
+                let data = try await analysis.load(from: store)
+                var settings = predictor.configuration
+                if let predictEpoch { settings.predictionEpoch = predictEpoch }
+                if let maxEpoch { settings.maximumEpoch = maxEpoch }
+                let report = try CurveAnalyzer(predictor: PenguinPredictor(configuration: settings))
+                    .analyze(data, selection: analysis.selection)
+                if storeResults, !report.results.isEmpty {
+                    try await store.ingest(
+                        CurveResultEvents.events(for: report, version: ProvKitVersion.current, time: .now()))
+                }
+                if json {
+                    try Output.printJSON(report)
+                    return
+                }
+                print(Self.text(report))
+                if storeResults, !report.results.isEmpty {
+                    print("Stored \(report.results.count) curve_class entities (wasDerivedFrom their learning_curve).")
+                }
             }
         }
 
@@ -245,23 +248,24 @@ extension AnalyzeCommand {
         }
 
         func run() async throws {
-            let store = try await storeOptions.open()
-            let data = try await analysis.load(from: store)
-            let report = try AnalysisReport.make(
-                for: data, selection: analysis.selection, generatedAt: ProvTime.now().iso8601)
-            if let output {
-                do {
-                    try ReportRenderer.html(report).write(toFile: output, atomically: true, encoding: .utf8)
-                } catch {
-                    throw CLIError("cannot write \(output): \(error.localizedDescription)")
+            try await storeOptions.withStore { store in
+                let data = try await analysis.load(from: store)
+                let report = try AnalysisReport.make(
+                    for: data, selection: analysis.selection, generatedAt: ProvTime.now().iso8601)
+                if let output {
+                    do {
+                        try ReportRenderer.html(report).write(toFile: output, atomically: true, encoding: .utf8)
+                    } catch {
+                        throw CLIError("cannot write \(output): \(error.localizedDescription)")
+                    }
+                    if !json {
+                        print(
+                            "Wrote \(output): \(report.features.rowCount) runs, \(report.curves.results.count) learning "
+                                + "curves, \(report.features.columns.count) features")
+                    }
                 }
-                if !json {
-                    print(
-                        "Wrote \(output): \(report.features.rowCount) runs, \(report.curves.results.count) learning "
-                            + "curves, \(report.features.columns.count) features")
-                }
+                if json { try Output.printJSON(report) }
             }
-            if json { try Output.printJSON(report) }
         }
     }
 }

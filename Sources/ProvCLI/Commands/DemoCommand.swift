@@ -72,88 +72,89 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let example = try Self.exampleProgram()
-        let store = try await storeOptions.open()
-        LoggingBootstrap.once(verbose: storeOptions.verbose)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let eventsFile = folder.appendingPathComponent("example-events.jsonl").path
-        // The wrapper's events are kept too, so that --events-out holds the run the example's events nest under.
-        let wrapperEvents = InMemoryEventSink()
+        try await storeOptions.withStore { store in
+            LoggingBootstrap.once(verbose: storeOptions.verbose)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-demo-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let eventsFile = folder.appendingPathComponent("example-events.jsonl").path
+            // The wrapper's events are kept too, so that --events-out holds the run the example's events nest under.
+            let wrapperEvents = InMemoryEventSink()
 
-        print("$ provkit run --experiment \(Self.experiment) -- provkit-example --epochs \(epochs)")
-        print("  (trains 6 small classifiers on generated data: synthetic Gaussian blobs)")
-        var options = CommandCapture.Options(arguments: [example, "--events", eventsFile, "--epochs", String(epochs)])
-        options.interval = 0.5
-        let wrapperRun: ProvID = try await ProvCapture.withSession(
-            sink: CopyingEventSink(primary: store, copy: wrapperEvents), experiment: Self.experiment,
-            logger: Logger(label: "provkit.demo")
-        ) { capture in
-            let run = capture.startRun("provkit-example", kind: .workflow, parent: nil)
-            run.tag("provkit.generated", "true")
-            options.extraEnvironment["PROVKIT_RUN_ID"] = run.id.hex
-            let termination = try await CommandCapture(capture: capture, options: options).execute(run: run)
-            guard termination.exitCode == 0 else {
-                throw CLIError("the example workflow failed (exit \(termination.exitCode))")
+            print("$ provkit run --experiment \(Self.experiment) -- provkit-example --epochs \(epochs)")
+            print("  (trains 6 small classifiers on generated data: synthetic Gaussian blobs)")
+            var options = CommandCapture.Options(arguments: [example, "--events", eventsFile, "--epochs", String(epochs)])
+            options.interval = 0.5
+            let wrapperRun: ProvID = try await ProvCapture.withSession(
+                sink: CopyingEventSink(primary: store, copy: wrapperEvents), experiment: Self.experiment,
+                logger: Logger(label: "provkit.demo")
+            ) { capture in
+                let run = capture.startRun("provkit-example", kind: .workflow, parent: nil)
+                run.tag("provkit.generated", "true")
+                options.extraEnvironment["PROVKIT_RUN_ID"] = run.id.hex
+                let termination = try await CommandCapture(capture: capture, options: options).execute(run: run)
+                guard termination.exitCode == 0 else {
+                    throw CLIError("the example workflow failed (exit \(termination.exitCode))")
+                }
+                return run.id
             }
-            return run.id
-        }
-        let (events, _) = try IngestCommand.decode(try IngestCommand.readText(eventsFile), source: eventsFile)
-        let summary = try await store.ingestCounting(events)
-        if let eventsOut {
-            try await Self.write(wrapperEvents.events + events, to: eventsOut)
-        }
-        print(
-            "\nStored the example's \(summary.events) events and the wrapper's record in \(storeOptions.location): "
-                + "\(summary.runs) runs, \(summary.metricPoints) metric points, \(summary.entities) entities, "
-                + "\(summary.relations) relations.\n")
-
-        print("$ provkit runs --experiment \(Self.experiment) --limit 9")
-        let runs = try await store.runs(matching: RunFilter(experiments: [Self.experiment], limit: 9))
-        print(
-            Output.table(
-                header: ["ID", "NAME", "KIND", "STATUS", "STARTED", "DURATION"],
-                rows: runs.map {
-                    [
-                        $0.id.hex, $0.name ?? "-", $0.kind.rawValue, $0.status.rawValue, Output.time($0.startedAt),
-                        Output.duration(from: $0.startedAt, to: $0.endedAt),
-                    ]
-                }))
-
-        // The best model and the task that trained it, from this sweep's events.
-        let bestModel = events.compactMap { event -> ProvID? in
-            if case .entity(let entity) = event, entity.name == "best-model" { return entity.id }
-            return nil
-        }.last
-        if let bestModel {
-            // best-model wasDerivedFrom the chosen model, which wasGeneratedBy the task that trained it.
-            let lineage = try await store.lineage(of: bestModel, direction: .up, depth: 2)
-            let chosen = lineage.edges.first { $0.kind == .wasDerivedFrom && $0.subject == bestModel }?.object
-            let trainer = lineage.edges.first { $0.kind == .wasGeneratedBy && $0.subject == chosen }?.object
-            if let trainer, let detail = try await store.runDetail(trainer) {
-                print("\n$ provkit show \(trainer.hex)")
-                print(ShowCommand.render(detail))
+            let (events, _) = try IngestCommand.decode(try IngestCommand.readText(eventsFile), source: eventsFile)
+            let summary = try await store.ingestCounting(events)
+            if let eventsOut {
+                try await Self.write(wrapperEvents.events + events, to: eventsOut)
             }
-            print("\n$ provkit lineage \(bestModel.hex) --direction up --depth 3")
-            print(try await store.lineage(of: bestModel, direction: .up, depth: 3).text(), terminator: "")
-        }
-        print("\n$ provkit show \(wrapperRun.hex)   # the process view of the same run (abridged)")
-        if let detail = try await store.runDetail(wrapperRun) {
-            let keys: Set<String> = ["command", "exit_code", "duration_seconds", "os_name", "cpu_model", "git_commit"]
-            for tag in detail.tags where keys.contains(tag.key) {
-                print(
-                    "  \(tag.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ShowCommand.clip(tag.value, to: 70))"
-                )
-            }
-            print("  telemetry samples  \(detail.telemetrySampleCount)")
-        }
-        print(
-            """
+            print(
+                "\nStored the example's \(summary.events) events and the wrapper's record in \(storeOptions.location): "
+                    + "\(summary.runs) runs, \(summary.metricPoints) metric points, \(summary.entities) entities, "
+                    + "\(summary.relations) relations.\n")
 
-            Next: `provkit runs --param 'learning_rate>=0.1' --metric 'val_acc>0.7'`, \
-            `provkit lineage synthetic-blobs/train --direction down --dot`, `provkit taxonomy classify lr val_acc`, \
-            `provkit run -- your-program`.
-            """)
+            print("$ provkit runs --experiment \(Self.experiment) --limit 9")
+            let runs = try await store.runs(matching: RunFilter(experiments: [Self.experiment], limit: 9))
+            print(
+                Output.table(
+                    header: ["ID", "NAME", "KIND", "STATUS", "STARTED", "DURATION"],
+                    rows: runs.map {
+                        [
+                            $0.id.hex, $0.name ?? "-", $0.kind.rawValue, $0.status.rawValue, Output.time($0.startedAt),
+                            Output.duration(from: $0.startedAt, to: $0.endedAt),
+                        ]
+                    }))
+
+            // The best model and the task that trained it, from this sweep's events.
+            let bestModel = events.compactMap { event -> ProvID? in
+                if case .entity(let entity) = event, entity.name == "best-model" { return entity.id }
+                return nil
+            }.last
+            if let bestModel {
+                // best-model wasDerivedFrom the chosen model, which wasGeneratedBy the task that trained it.
+                let lineage = try await store.lineage(of: bestModel, direction: .up, depth: 2)
+                let chosen = lineage.edges.first { $0.kind == .wasDerivedFrom && $0.subject == bestModel }?.object
+                let trainer = lineage.edges.first { $0.kind == .wasGeneratedBy && $0.subject == chosen }?.object
+                if let trainer, let detail = try await store.runDetail(trainer) {
+                    print("\n$ provkit show \(trainer.hex)")
+                    print(ShowCommand.render(detail))
+                }
+                print("\n$ provkit lineage \(bestModel.hex) --direction up --depth 3")
+                print(try await store.lineage(of: bestModel, direction: .up, depth: 3).text(), terminator: "")
+            }
+            print("\n$ provkit show \(wrapperRun.hex)   # the process view of the same run (abridged)")
+            if let detail = try await store.runDetail(wrapperRun) {
+                let keys: Set<String> = ["command", "exit_code", "duration_seconds", "os_name", "cpu_model", "git_commit"]
+                for tag in detail.tags where keys.contains(tag.key) {
+                    print(
+                        "  \(tag.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ShowCommand.clip(tag.value, to: 70))"
+                    )
+                }
+                print("  telemetry samples  \(detail.telemetrySampleCount)")
+            }
+            print(
+                """
+
+                Next: `provkit runs --param 'learning_rate>=0.1' --metric 'val_acc>0.7'`, \
+                `provkit lineage synthetic-blobs/train --direction down --dot`, `provkit taxonomy classify lr val_acc`, \
+                `provkit run -- your-program`.
+                """)
+        }
     }
 }
 

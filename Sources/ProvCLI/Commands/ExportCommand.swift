@@ -99,32 +99,33 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await storeOptions.open()
-        let target = try await resolve(store)
-        let recordScope = try await scope(for: target, store: store)
-        var records = try await store.records(for: recordScope, includePoints: false)
-        // Points are read only for the series that will embed them, so a very long series costs nothing.
-        for index in records.metricSeries.indices {
-            let series = records.metricSeries[index]
-            guard series.summary.count > 0, series.summary.count <= maxPoints else { continue }
-            records.metricSeries[index].points = try await store.metricHistory(run: series.run, key: series.summary.key)
-        }
-        let options = ExportOptions(maxEmbeddedPoints: maxPoints)
-        if format == .roCrate {
-            try writeCrate(records, root: target, scope: recordScope, options: options)
-            return
-        }
-        let text = ProvExporter(taxonomy: .standard, options: options).text(records, format: format)
-        if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw CLIError("cannot write \(output): \(error.localizedDescription)")
+        try await storeOptions.withStore { store in
+            let target = try await resolve(store)
+            let recordScope = try await scope(for: target, store: store)
+            var records = try await store.records(for: recordScope, includePoints: false)
+            // Points are read only for the series that will embed them, so a very long series costs nothing.
+            for index in records.metricSeries.indices {
+                let series = records.metricSeries[index]
+                guard series.summary.count > 0, series.summary.count <= maxPoints else { continue }
+                records.metricSeries[index].points = try await store.metricHistory(run: series.run, key: series.summary.key)
             }
-            FileHandle.standardError.write(
-                Data("Wrote \(format.rawValue) to \(output): \(Self.summary(records)).\n".utf8))
-        } else {
-            print(text, terminator: "")
+            let options = ExportOptions(maxEmbeddedPoints: maxPoints)
+            if format == .roCrate {
+                try writeCrate(records, root: target, scope: recordScope, options: options)
+                return
+            }
+            let text = ProvExporter(taxonomy: .standard, options: options).text(records, format: format)
+            if let output {
+                do {
+                    try text.write(toFile: output, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("cannot write \(output): \(error.localizedDescription)")
+                }
+                FileHandle.standardError.write(
+                    Data("Wrote \(format.rawValue) to \(output): \(Self.summary(records)).\n".utf8))
+            } else {
+                print(text, terminator: "")
+            }
         }
     }
 

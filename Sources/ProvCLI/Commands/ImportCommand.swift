@@ -110,39 +110,40 @@ extension ImportCommand {
             } catch {
                 throw CLIError("\(file): \(error.description). Nothing was imported.")
             }
-            let store = try await storeOptions.open()
-            let existing = Dictionary(
-                try await store.experiments().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-            let result: PROVJSONImporter.Result
-            do {
-                result = try PROVJSONImporter(experimentName: experiment, ids: UUIDv7Generator())
-                    .events(from: document, existingExperiments: existing)
-            } catch {
-                throw CLIError("\(file): \(error.description). Nothing was imported.")
+            try await storeOptions.withStore { store in
+                let existing = Dictionary(
+                    try await store.experiments().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                let result: PROVJSONImporter.Result
+                do throws(ProvImportError) {
+                    result = try PROVJSONImporter(experimentName: experiment, ids: UUIDv7Generator())
+                        .events(from: document, existingExperiments: existing)
+                } catch {
+                    throw CLIError("\(file): \(error.description). Nothing was imported.")
+                }
+                guard !result.events.isEmpty else {
+                    throw CLIError("\(file) holds no PROV elements to import")
+                }
+                let summary: IngestSummary
+                do {
+                    summary = try await store.ingestCounting(result.events)
+                } catch let error as IngestError {
+                    let event = error.eventIndex < result.events.count ? result.events[error.eventIndex] : nil
+                    let what = event.map { " (\(Self.describe($0)))" } ?? ""
+                    let field = error.field.map { ", field '\($0)'" } ?? ""
+                    throw CLIError(
+                        "\(file): the store refused \(event?.typeName ?? "an event")\(what)\(field): \(error.message). "
+                            + "Nothing was imported.")
+                }
+                for note in result.notes {
+                    FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+                }
+                print(
+                    "Imported \(file): \(result.runs) runs, \(result.entities) entities, \(result.agents) agents "
+                        + "(\(summary.runs) runs, \(summary.entities) entities, \(summary.agents) agents, "
+                        + "\(summary.relations) relations, \(summary.parameters) parameters, "
+                        + "\(summary.metricPoints) metric points, \(summary.telemetrySamples) telemetry samples new to the "
+                        + "store).")
             }
-            guard !result.events.isEmpty else {
-                throw CLIError("\(file) holds no PROV elements to import")
-            }
-            let summary: IngestSummary
-            do {
-                summary = try await store.ingestCounting(result.events)
-            } catch let error as IngestError {
-                let event = error.eventIndex < result.events.count ? result.events[error.eventIndex] : nil
-                let what = event.map { " (\(Self.describe($0)))" } ?? ""
-                let field = error.field.map { ", field '\($0)'" } ?? ""
-                throw CLIError(
-                    "\(file): the store refused \(event?.typeName ?? "an event")\(what)\(field): \(error.message). "
-                        + "Nothing was imported.")
-            }
-            for note in result.notes {
-                FileHandle.standardError.write(Data("note: \(note)\n".utf8))
-            }
-            print(
-                "Imported \(file): \(result.runs) runs, \(result.entities) entities, \(result.agents) agents "
-                    + "(\(summary.runs) runs, \(summary.entities) entities, \(summary.agents) agents, "
-                    + "\(summary.relations) relations, \(summary.parameters) parameters, "
-                    + "\(summary.metricPoints) metric points, \(summary.telemetrySamples) telemetry samples new to the "
-                    + "store).")
         }
 
         /// The node an event is about, for an error message.
@@ -208,60 +209,61 @@ struct ImportRunner {
     let experimentName: String
 
     func run(files: [(path: String, file: ImportFile)], importer: some ProvenanceImporter) async throws {
-        let store = try await storeOptions.open()
-        let ids = UUIDv7Generator()
-        var events: [ProvEvent] = []
-        let experimentID: ProvID
-        if let existing = try await store.experiments().first(where: { $0.name == experimentName }) {
-            experimentID = existing.id
-        } else {
-            experimentID = ProvID.experiment(named: experimentName)
-            events.append(.experiment(ExperimentRecord(id: experimentID, name: experimentName, createdAt: .now())))
-        }
-        let agents = try await store.resolve("provkit import").filter { $0.type == .agent && $0.kind == "software" }
-        var context =
-            agents.count == 1
-            ? ImportContext(ids: ids, existingAgent: agents[0].id)
-            : ImportContext(ids: ids, agentAttributes: ["version": .string(ProvKitVersion.current)])
+        try await storeOptions.withStore { store in
+            let ids = UUIDv7Generator()
+            var events: [ProvEvent] = []
+            let experimentID: ProvID
+            if let existing = try await store.experiments().first(where: { $0.name == experimentName }) {
+                experimentID = existing.id
+            } else {
+                experimentID = ProvID.experiment(named: experimentName)
+                events.append(.experiment(ExperimentRecord(id: experimentID, name: experimentName, createdAt: .now())))
+            }
+            let agents = try await store.resolve("provkit import").filter { $0.type == .agent && $0.kind == "software" }
+            var context =
+                agents.count == 1
+                ? ImportContext(ids: ids, existingAgent: agents[0].id)
+                : ImportContext(ids: ids, agentAttributes: ["version": .string(ProvKitVersion.current)])
 
-        var imported = 0
-        var skipped: [String] = []
-        var runs = 0
-        let showProgress = files.count >= 20
-        for (index, entry) in files.enumerated() {
-            var fileContext = context
-            let fileEvents: [ProvEvent]
-            do {
-                fileEvents = try importer.events(
-                    fileName: entry.file.name, contents: entry.file.contents, experiment: experimentID,
-                    context: &fileContext)
-            } catch {
-                throw CLIError("\(entry.path): \(Self.describe(error)). Nothing was imported.")
+            var imported = 0
+            var skipped: [String] = []
+            var runs = 0
+            let showProgress = files.count >= 20
+            for (index, entry) in files.enumerated() {
+                var fileContext = context
+                let fileEvents: [ProvEvent]
+                do throws(ImportError) {
+                    fileEvents = try importer.events(
+                        fileName: entry.file.name, contents: entry.file.contents, experiment: experimentID,
+                        context: &fileContext)
+                } catch {
+                    throw CLIError("\(entry.path): \(Self.describe(error)). Nothing was imported.")
+                }
+                if try await alreadyImported(fileEvents, store: store) {
+                    skipped.append(entry.path)
+                    continue
+                }
+                context = fileContext
+                events += try await reuseStoredDatasets(fileEvents, store: store, context: &context)
+                runs += fileEvents.filter { if case .runStart = $0 { true } else { false } }.count
+                imported += 1
+                if showProgress, (index + 1) % max(1, files.count / 10) == 0 {
+                    FileHandle.standardError.write(Data("read \(index + 1)/\(files.count) files\n".utf8))
+                }
             }
-            if try await alreadyImported(fileEvents, store: store) {
-                skipped.append(entry.path)
-                continue
+            for path in skipped {
+                print("skipped \(path): already imported")
             }
-            context = fileContext
-            events += try await reuseStoredDatasets(fileEvents, store: store, context: &context)
-            runs += fileEvents.filter { if case .runStart = $0 { true } else { false } }.count
-            imported += 1
-            if showProgress, (index + 1) % max(1, files.count / 10) == 0 {
-                FileHandle.standardError.write(Data("read \(index + 1)/\(files.count) files\n".utf8))
+            guard imported > 0 else {
+                print("Nothing new to import.")
+                return
             }
+            let summary = try await store.ingestCounting(events)
+            print(
+                "Imported \(imported) file\(imported == 1 ? "" : "s") into experiment '\(experimentName)': \(runs) runs, "
+                    + "\(summary.parameters) parameters, \(summary.metricPoints) metric points, "
+                    + "\(summary.entities) new entities, \(summary.relations) relations.")
         }
-        for path in skipped {
-            print("skipped \(path): already imported")
-        }
-        guard imported > 0 else {
-            print("Nothing new to import.")
-            return
-        }
-        let summary = try await store.ingestCounting(events)
-        print(
-            "Imported \(imported) file\(imported == 1 ? "" : "s") into experiment '\(experimentName)': \(runs) runs, "
-                + "\(summary.parameters) parameters, \(summary.metricPoints) metric points, "
-                + "\(summary.entities) new entities, \(summary.relations) relations.")
     }
 
     /// Whether every run in a file's events carries a source tag that a stored run already has.

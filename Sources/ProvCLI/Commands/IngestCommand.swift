@@ -26,23 +26,24 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         let text = try Self.readText(file)
         let (events, lines) = try Self.decode(text, source: file)
-        let store = try await storeOptions.open()
-        let summary: IngestSummary
-        do {
-            summary = try await store.ingestCounting(events)
-        } catch let error as IngestError {
-            let line = error.eventIndex < lines.count ? lines[error.eventIndex] : 0
-            let field = error.field.map { ", field '\($0)'" } ?? ""
-            throw CLIError("\(file):\(line)\(field): \(error.message). Nothing from the file was stored.")
-        }
-        if json {
-            try Output.printJSON(summary)
-        } else {
-            print(
-                "Stored \(summary.events) events from \(file): \(summary.experiments) experiments, \(summary.runs) runs, "
-                    + "\(summary.entities) entities, \(summary.agents) agents, \(summary.relations) relations, "
-                    + "\(summary.parameters) parameters, \(summary.tags) tags, \(summary.metricPoints) metric points, "
-                    + "\(summary.telemetrySamples) telemetry samples, \(summary.architectures) architectures.")
+        try await storeOptions.withStore { store in
+            let summary: IngestSummary
+            do {
+                summary = try await store.ingestCounting(events)
+            } catch let error as IngestError {
+                let line = error.eventIndex < lines.count ? lines[error.eventIndex] : 0
+                let field = error.field.map { ", field '\($0)'" } ?? ""
+                throw CLIError("\(file):\(line)\(field): \(error.message). Nothing from the file was stored.")
+            }
+            if json {
+                try Output.printJSON(summary)
+            } else {
+                print(
+                    "Stored \(summary.events) events from \(file): \(summary.experiments) experiments, \(summary.runs) runs, "
+                        + "\(summary.entities) entities, \(summary.agents) agents, \(summary.relations) relations, "
+                        + "\(summary.parameters) parameters, \(summary.tags) tags, \(summary.metricPoints) metric points, "
+                        + "\(summary.telemetrySamples) telemetry samples, \(summary.architectures) architectures.")
+            }
         }
     }
 

@@ -44,28 +44,29 @@ struct LineageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await storeOptions.open()
-        let query = LineageQuery(store: store)
-        var reference = node
-        // A path the user types is matched as given and, failing that, as an absolute path.
-        if try await store.resolve(reference).isEmpty, FileManager.default.fileExists(atPath: node) {
-            reference = URL(fileURLWithPath: node).standardizedFileURL.path
-        }
-        let graph: LineageGraph
-        do {
-            graph = try await query.lineage(of: reference, direction: direction, depth: depth)
-        } catch let error as LineageQueryError {
-            throw CLIError(error.description)
-        }
-        if json {
-            try Output.printJSON(graph)
-        } else if dot {
-            print(graph.dot(), terminator: "")
-        } else {
-            print(graph.text(), terminator: "")
-            print(
-                "\(graph.nodes.count) nodes, \(graph.edges.count) relations (direction \(direction.rawValue), depth \(depth))"
-            )
+        try await storeOptions.withStore { store in
+            let query = LineageQuery(store: store)
+            var reference = node
+            // A path the user types is matched as given and, failing that, as an absolute path.
+            if try await store.resolve(reference).isEmpty, FileManager.default.fileExists(atPath: node) {
+                reference = URL(fileURLWithPath: node).standardizedFileURL.path
+            }
+            let graph: LineageGraph
+            do {
+                graph = try await query.lineage(of: reference, direction: direction, depth: depth)
+            } catch let error as LineageQueryError {
+                throw CLIError(error.description)
+            }
+            if json {
+                try Output.printJSON(graph)
+            } else if dot {
+                print(graph.dot(), terminator: "")
+            } else {
+                print(graph.text(), terminator: "")
+                print(
+                    "\(graph.nodes.count) nodes, \(graph.edges.count) relations (direction \(direction.rawValue), depth \(depth))"
+                )
+            }
         }
     }
 }

@@ -47,8 +47,15 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingBootstrap.once(verbose: verbose)
         let logger = Logger(label: "provkit.store")
-        let source = try await StoreFactory.open(from, logger: logger)
-        let target = try await StoreFactory.open(to, logger: logger)
+        try await StoreFactory.withStore(from, logger: logger) { source in
+            try await StoreFactory.withStore(to, logger: logger) { target in
+                try await copy(from: source, to: target)
+            }
+        }
+    }
+
+    /// Copies everything `source` holds into the empty `target` and prints what each holds afterwards.
+    private func copy(from source: any ProvenanceStore, to target: any ProvenanceStore) async throws {
         let before = try await target.statistics()
         guard MigrationPlan.rows(source: before, target: before).allSatisfy({ $0.source == 0 }) else {
             throw CLIError(

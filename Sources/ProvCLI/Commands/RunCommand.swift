@@ -112,43 +112,44 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        let store = try await storeOptions.open()
-        guard !noMLflow else {
-            try await capture(into: store, mlflowEnvironment: [:]) { _ in nil }
-            return
-        }
-        // An in-process MLflow tracking server over the same store, on a free loopback port, for the program.
-        var configuration = ServerConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.artifactInspector = inspector
-        configuration.artifactsRoot = try StoreFactory.defaultArtifactsRoot(for: storeOptions.location)
-        try? FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
-        let (addresses, address) = AsyncStream<String>.makeStream()
-        let logger = Logger(label: "provkit.run.server")
-        let application = buildApplication(
-            configuration: configuration, store: store, logger: logger,
-            onServerRunning: { url in address.yield(url) })
-        let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var urls = addresses.makeAsyncIterator()
-            guard let url = await urls.next() else { throw CLIError("the in-process MLflow server did not start") }
-            do {
-                try await capture(into: store, mlflowEnvironment: ["MLFLOW_TRACKING_URI": url]) { capture in
-                    // The program may ask for its run at once: store the run's start before it begins.
-                    try await capture.recorder.flush()
-                    return try await store.trackedExperiment(.id(capture.experiment)).map { String($0.number) }
-                }
-            } catch {
-                await services.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
+        try await storeOptions.withStore { store in
+            guard !noMLflow else {
+                try await capture(into: store, mlflowEnvironment: [:]) { _ in nil }
+                return
             }
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
+            // An in-process MLflow tracking server over the same store, on a free loopback port, for the program.
+            var configuration = ServerConfiguration()
+            configuration.host = "127.0.0.1"
+            configuration.port = 0
+            configuration.artifactInspector = inspector
+            configuration.artifactsRoot = try StoreFactory.defaultArtifactsRoot(for: storeOptions.location)
+            try? FileManager.default.createDirectory(at: configuration.artifactsRoot, withIntermediateDirectories: true)
+            let (addresses, address) = AsyncStream<String>.makeStream()
+            let logger = Logger(label: "provkit.run.server")
+            let application = buildApplication(
+                configuration: configuration, store: store, logger: logger,
+                onServerRunning: { url in address.yield(url) })
+            let services = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [application], gracefulShutdownSignals: [], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
+                var urls = addresses.makeAsyncIterator()
+                guard let url = await urls.next() else { throw CLIError("the in-process MLflow server did not start") }
+                do {
+                    try await capture(into: store, mlflowEnvironment: ["MLFLOW_TRACKING_URI": url]) { capture in
+                        // The program may ask for its run at once: store the run's start before it begins.
+                        try await capture.recorder.flush()
+                        return try await store.trackedExperiment(.id(capture.experiment)).map { String($0.number) }
+                    }
+                } catch {
+                    await services.triggerGracefulShutdown()
+                    try? await group.waitForAll()
+                    throw error
+                }
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
         }
     }
 

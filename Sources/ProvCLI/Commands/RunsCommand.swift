@@ -64,48 +64,49 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await storeOptions.open()
-        var filter = RunFilter(
-            experiments: experiment, parameters: try Self.conditions(parameters, option: "--param"),
-            metrics: try Self.conditions(metrics, option: "--metric"), tags: try Self.conditions(tags, option: "--tag"),
-            terms: terms, statuses: status, kinds: kind, limit: limit)
-        if let parent {
-            let matches = try await store.resolve(parent).filter { $0.type == .run }
-            guard matches.count == 1 else {
-                throw CLIError("--parent \(parent) matches \(matches.count) runs; give a full run id")
+        try await storeOptions.withStore { store in
+            var filter = RunFilter(
+                experiments: experiment, parameters: try Self.conditions(parameters, option: "--param"),
+                metrics: try Self.conditions(metrics, option: "--metric"), tags: try Self.conditions(tags, option: "--tag"),
+                terms: terms, statuses: status, kinds: kind, limit: limit)
+            if let parent {
+                let matches = try await store.resolve(parent).filter { $0.type == .run }
+                guard matches.count == 1 else {
+                    throw CLIError("--parent \(parent) matches \(matches.count) runs; give a full run id")
+                }
+                filter.parent = matches[0].id
             }
-            filter.parent = matches[0].id
-        }
-        if !experiment.isEmpty {
-            let known = try await store.experiments()
-            for name in experiment where !known.contains(where: { $0.name == name || $0.id.hex == name }) {
-                throw CLIError(
-                    "no experiment named '\(name)'; known experiments: "
-                        + (known.isEmpty ? "none yet" : known.map(\.name).joined(separator: ", ")))
+            if !experiment.isEmpty {
+                let known = try await store.experiments()
+                for name in experiment where !known.contains(where: { $0.name == name || $0.id.hex == name }) {
+                    throw CLIError(
+                        "no experiment named '\(name)'; known experiments: "
+                            + (known.isEmpty ? "none yet" : known.map(\.name).joined(separator: ", ")))
+                }
             }
+            let runs: [RunSummary]
+            do {
+                runs = try await store.runs(matching: filter)
+            } catch let error as StoreError where error.code == .invalidQuery {
+                throw CLIError(error.message)
+            }
+            if json {
+                try Output.printJSON(runs)
+                return
+            }
+            if runs.isEmpty {
+                print("No runs match.")
+                return
+            }
+            let rows = runs.map { run in
+                [
+                    run.id.hex, run.name ?? "-", run.kind.rawValue, run.status.rawValue, run.experimentName,
+                    Output.time(run.startedAt), Output.duration(from: run.startedAt, to: run.endedAt),
+                ]
+            }
+            print(Output.table(header: ["ID", "NAME", "KIND", "STATUS", "EXPERIMENT", "STARTED", "DURATION"], rows: rows))
+            print("\(runs.count) run\(runs.count == 1 ? "" : "s")")
         }
-        let runs: [RunSummary]
-        do {
-            runs = try await store.runs(matching: filter)
-        } catch let error as StoreError where error.code == .invalidQuery {
-            throw CLIError(error.message)
-        }
-        if json {
-            try Output.printJSON(runs)
-            return
-        }
-        if runs.isEmpty {
-            print("No runs match.")
-            return
-        }
-        let rows = runs.map { run in
-            [
-                run.id.hex, run.name ?? "-", run.kind.rawValue, run.status.rawValue, run.experimentName,
-                Output.time(run.startedAt), Output.duration(from: run.startedAt, to: run.endedAt),
-            ]
-        }
-        print(Output.table(header: ["ID", "NAME", "KIND", "STATUS", "EXPERIMENT", "STARTED", "DURATION"], rows: rows))
-        print("\(runs.count) run\(runs.count == 1 ? "" : "s")")
     }
 
     static func conditions(_ texts: [String], option: String) throws -> [KeyCondition] {
@@ -132,7 +133,7 @@ struct ExperimentsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let experiments = try await storeOptions.open().experiments()
+        let experiments = try await storeOptions.withStore { try await $0.experiments() }
         if json {
             try Output.printJSON(experiments)
         } else if experiments.isEmpty {
@@ -156,7 +157,7 @@ struct StatsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let statistics = try await storeOptions.open().statistics()
+        let statistics = try await storeOptions.withStore { try await $0.statistics() }
         if json {
             try Output.printJSON(statistics)
             return

@@ -172,9 +172,14 @@ struct ServeCommand: AsyncParsableCommand {
                     + (protected ? ", token required)\n" : ")\n")
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
+        // The store first: a group shuts its services down in reverse order, so the store closes only after the
+        // server has answered its requests and the writer has committed what it queued.
+        var services: [any Service] = []
+        if let storeService = store as? any Service { services.append(storeService) }
+        services.append(application)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -23,24 +23,25 @@ struct ShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try await storeOptions.open()
-        let node = try await LineageQuery(store: store).resolveOne(run)
-        if node.type == .entity {
-            try await showEntity(node.id, store: store)
-            return
-        }
-        guard node.type == .run else {
-            throw CLIError(
-                "'\(run)' is \(node.type.rawValue) \(node.id.hex), not a run; `provkit lineage \(node.id.hex)` shows where it came from"
-            )
-        }
-        guard let detail = try await store.runDetail(node.id) else {
-            throw CLIError("run \(node.id.hex) vanished while reading it; try again")
-        }
-        if json {
-            try Output.printJSON(detail)
-        } else {
-            print(Self.render(detail))
+        try await storeOptions.withStore { store in
+            let node = try await LineageQuery(store: store).resolveOne(run)
+            if node.type == .entity {
+                try await showEntity(node.id, store: store)
+                return
+            }
+            guard node.type == .run else {
+                throw CLIError(
+                    "'\(run)' is \(node.type.rawValue) \(node.id.hex), not a run; `provkit lineage \(node.id.hex)` shows where it came from"
+                )
+            }
+            guard let detail = try await store.runDetail(node.id) else {
+                throw CLIError("run \(node.id.hex) vanished while reading it; try again")
+            }
+            if json {
+                try Output.printJSON(detail)
+            } else {
+                print(Self.render(detail))
+            }
         }
     }
 
