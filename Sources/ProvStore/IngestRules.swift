@@ -14,6 +14,18 @@ public enum IngestRules {
     /// read back as integers.
     public static let wholeNumberModelAttributes: Set<String> = [TrackedModel.Attribute.updatedAt]
 
+    /// The run tag that names a run's parent run (MLflow's nesting): a `tag` event with this key on a run, whose
+    /// value is the hex id of a run held in the store or defined earlier in the batch, also makes that run the
+    /// parent, as a ``RunUpdate`` with that `parent` would; any other value is only a tag.
+    public static let parentRunTag = "mlflow.parentRunId"
+
+    /// The run a tag names as its target's parent (``parentRunTag``), when it names one by a valid id; the store
+    /// still checks that the id is a run.
+    public static func parentRun(namedBy tag: TagRecord) -> ProvID? {
+        guard tag.targetType == .run, tag.key == parentRunTag else { return nil }
+        return ProvID(hex: tag.value)
+    }
+
     /// How far up a run's parents a store looks for a cycle (stored chains are far shorter; the bound keeps a
     /// chain that an older version let loop from looping the query).
     public static let maximumAncestorDepth = 10_000

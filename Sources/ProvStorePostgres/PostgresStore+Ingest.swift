@@ -68,65 +68,26 @@
         }
     }
 
-    /// The state of one ingest: caches of node keys and series, the metric points waiting to be written together, and
-    /// the running summary. The rules are the embedded store's (`IngestSession` in ProvStoreSQLite), made safe for
-    /// concurrent writers: rows are created with `ON CONFLICT`, and read-modify-write of a run locks its row.
-    struct PostgresIngestSession {
+    /// The server store's side of an ingest (``AsyncIngestBackend``): the lookups and primitive writes of one batch
+    /// in the current transaction; the rules are ``IngestPlanner``'s. Made safe for concurrent writers: the lookups
+    /// take the locks first (changes of parent, then the rows of the runs the batch changes, in key order, then the
+    /// numbering of new experiments), rows are created with `ON CONFLICT`, and a row another writer created meanwhile
+    /// is checked as the planner would have. Points, relations and new entities are written in bulk.
+    struct PostgresIngestSession: AsyncIngestBackend {
         let connection: PostgresConnection
         let classifier: KeyClassifier
         let logger: Logger
-        var eventIndex = 0
-        var summary = IngestSummary()
-        private var nodes: [ProvID: Node] = [:]
-        /// Ids the batch mentions that were not in the store when the batch started (read in one query up front).
-        private var absent = Set<ProvID>()
-        /// Relations, written with the batch's other relations in one statement at the end.
-        private var pendingRelations = PendingRelations()
-        /// New entities (ids not in the store), written together when something needs their keys or the batch ends.
-        private var pendingEntities: [EntityRecord] = []
+        /// The integer keys of the nodes the batch names or creates.
+        private var keys: [ProvID: Int64] = [:]
+        private var series: [HeldKey: Int64] = [:]
+        /// New entities, written together when something needs their keys or the batch ends (with their steps).
+        private var pendingEntities: [(position: Int, eventIndex: Int, record: EntityRecord)] = []
         private var pendingEntityIDs = Set<ProvID>()
-        private var series: [SeriesKey: Int64] = [:]
-        /// Points of active runs, written in one statement at the end of the batch.
-        private var pending = PendingPoints()
-        private var numberLockHeld = false
-        private var parentLockHeld = false
-
-        struct Node {
-            var pk: Int64
-            var type: NodeType
-            var active: Bool
-        }
-
-        private struct SeriesKey: Hashable {
-            var run: Int64
-            var key: String
-        }
-
-        /// Column arrays for `unnest` (array parameters carry no NULLs here: see the fields).
-        private struct PendingRelations {
-            var kinds: [String] = []
-            /// Node ids; their keys are looked up when the relations are written (after pending entities are).
-            var subjects: [ProvID] = []
-            var objects: [ProvID] = []
-            /// Microseconds since the epoch, `Int64.min` for none.
-            var times: [Int64] = []
-            /// JSON text, "" for none.
-            var attributes: [String] = []
-            var isEmpty: Bool { kinds.isEmpty }
-        }
-
-        /// Column arrays for `unnest`; a missing time is `Int64.min` and a missing epoch or value NaN, turned back into
-        /// NULL by the statement.
-        private struct PendingPoints {
-            var series: [Int64] = []
-            var steps: [Int64] = []
-            var times: [Int64] = []
-            var epochs: [Double] = []
-            var values: [Double] = []
-            var isEmpty: Bool { series.isEmpty }
-        }
-
-        private var seriesDeltas: [Int64: MetricSeriesDelta] = [:]
+        /// Relations and points, written with the batch's others in one statement at the end (with their steps'
+        /// positions).
+        private var pendingRelations: [(position: Int, record: RelationRecord)] = []
+        private var pendingPoints: [(position: Int, series: Int64, point: MetricPoint)] = []
+        private var stored: [Bool] = []
 
         init(connection: PostgresConnection, classifier: KeyClassifier, logger: Logger) {
             self.connection = connection
@@ -138,21 +99,15 @@
             _ events: [ProvEvent], connection: PostgresConnection, classifier: KeyClassifier, logger: Logger
         ) async throws -> IngestSummary {
             var session = PostgresIngestSession(connection: connection, classifier: classifier, logger: logger)
-            try await session.prefetch(events)
-            for (index, event) in events.enumerated() {
-                session.eventIndex = index
-                try await session.apply(event)
-            }
-            try await session.finish()
-            return session.summary
-        }
-
-        func fail(_ field: String?, _ message: String, _ code: IngestError.Code = .invalid) -> IngestError {
-            IngestError(eventIndex: eventIndex, field: field, message: message, code: code)
+            return try await session.ingest(events)
         }
 
         /// The database's clock in microseconds since the epoch.
         static let nowSQL = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+
+        /// Serializes changes of parent among all writers until this transaction ends, so that two concurrent
+        /// batches cannot close a cycle between them.
+        static let parentChangeLock: Int64 = 0x50_72_6F_76_4B_69_74_70
 
         private func rows(_ sql: String, _ arguments: [any SQLBindable]) async throws -> [SQLRow] {
             try await connection.rows(sql, arguments, logger: logger)
@@ -166,366 +121,268 @@
             try await connection.execute(sql, arguments, logger: logger)
         }
 
-        // MARK: Node lookup
+        // MARK: Lookups
 
-        /// Reads every node the batch mentions in one query, so that most lookups need no round trip.
-        private mutating func prefetch(_ events: [ProvEvent]) async throws {
-            var ids = Set<ProvID>()
-            for event in events {
-                switch event {
-                case .experiment(let record): ids.insert(record.id)
-                case .runStart(let record):
-                    ids.insert(record.id)
-                    ids.insert(record.experiment)
-                    if let parent = record.parent { ids.insert(parent) }
-                case .runEnd(let record): ids.insert(record.run)
-                case .entity(let record): ids.insert(record.id)
-                case .agent(let record): ids.insert(record.id)
-                case .relation(let record):
-                    ids.insert(record.subject)
-                    ids.insert(record.object)
-                case .parameter(let record): ids.insert(record.run)
-                case .tag(let record): ids.insert(record.target)
-                case .metric(let point):
-                    ids.insert(point.run)
-                    if let model = point.model { ids.insert(model) }
-                case .telemetry(let sample): ids.insert(sample.run)
-                case .architecture(let record):
-                    ids.insert(record.run)
-                    if let model = record.model { ids.insert(model) }
-                case .runUpdate(let update):
-                    ids.insert(update.run)
-                    if let parent = update.parent { ids.insert(parent) }
-                case .tagDelete(let deletion): ids.insert(deletion.target)
-                case .lifecycle(let change): ids.insert(change.target)
-                }
+        mutating func facts(for lookups: IngestLookups) async throws -> IngestFacts {
+            var facts = IngestFacts()
+            if !lookups.ancestors.isEmpty {
+                try await execute("SELECT pg_advisory_xact_lock(?)", [Self.parentChangeLock])
             }
-            guard ids.count > 1 else { return }
-            absent = ids
+            if !lookups.changedRuns.isEmpty {
+                // The row locks keep a concurrent update of the same runs from being lost.
+                try await execute(
+                    """
+                    SELECT r.node_pk FROM run r JOIN node n ON n.pk = r.node_pk WHERE n.id = ANY(?)
+                    ORDER BY r.node_pk FOR UPDATE OF r
+                    """, [lookups.changedRuns.map(\.hex)])
+            }
             try await connection.eachRow(
-                """
-                SELECT n.id, n.pk, n.node_type, coalesce(r.lifecycle, x.lifecycle, 'active') FROM node n
-                LEFT JOIN run r ON n.node_type = 'run' AND r.node_pk = n.pk
-                LEFT JOIN experiment x ON n.node_type = 'experiment' AND x.node_pk = n.pk
-                WHERE n.id = ANY(?)
-                """, [ids.map(\.hex)], logger: logger
+                IngestFacts.nodeQuery(where: "n.id = ANY(?)"), [lookups.nodes.map(\.hex)], logger: logger
             ) { row in
                 let id = PostgresStore.id(row[0])
-                nodes[id] = Node(
-                    pk: row[1], type: NodeType(rawValue: row[2]) ?? .entity,
-                    active: (row[3] as String) == LifecycleStage.active.rawValue)
-                absent.remove(id)
+                facts.nodes[id] = IngestFacts.node(
+                    type: row[1], lifecycle: row[2], experiment: (row[3] as String?).map(PostgresStore.id),
+                    parent: (row[4] as String?).map(PostgresStore.id), kind: row[5], name: row[6], status: row[7],
+                    startedAt: row[8], endedAt: row[9], deletedAt: row[10], experimentName: row[11],
+                    experimentDeletedAt: row[12])
+                keys[id] = row[13]
             }
-        }
-
-        private mutating func lookup(_ id: ProvID) async throws -> Node? {
-            if pendingEntityIDs.contains(id) { try await writeEntities() }
-            if let known = nodes[id] { return known }
-            if absent.contains(id) { return nil }
-            guard
-                let row = try await row(
-                    """
-                    SELECT n.pk, n.node_type, coalesce(r.lifecycle, x.lifecycle, 'active') FROM node n
-                    LEFT JOIN run r ON n.node_type = 'run' AND r.node_pk = n.pk
-                    LEFT JOIN experiment x ON n.node_type = 'experiment' AND x.node_pk = n.pk
-                    WHERE n.id = ?
-                    """, [id.hex])
-            else { return nil }
-            let found = Node(
-                pk: row[0], type: NodeType(rawValue: row[1]) ?? .entity,
-                active: (row[2] as String) == LifecycleStage.active.rawValue)
-            nodes[id] = found
-            return found
-        }
-
-        private mutating func require(_ id: ProvID, _ types: Set<NodeType>, field: String) async throws -> Node {
-            guard let node = try await lookup(id) else {
-                let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
-                throw fail(
-                    field, "refers to unknown \(expected) \(id.hex); define it earlier in the batch or the store",
-                    .unknownReference)
+            if lookups.experiments.contains(where: { facts.nodes[$0] == nil }) {
+                // Serializes experiment numbering among all writers until this transaction ends.
+                try await execute("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.experimentNumberLock])
             }
-            guard types.contains(node.type) else {
-                let expected = types.map(\.rawValue).sorted().joined(separator: " or ")
-                throw fail(field, "\(id.hex) is a \(node.type.rawValue), but a \(expected) is required here")
-            }
-            return node
-        }
-
-        private func requireActive(_ node: Node, _ id: ProvID, field: String) throws {
-            guard node.active else {
-                throw fail(
-                    field, "\(node.type.rawValue) \(id.hex) is deleted; restore it before changing it", .inactiveTarget)
-            }
-        }
-
-        /// Creates the node row for `id`, or returns the existing key when it exists with the same type. Another writer
-        /// creating the same node at the same time is waited for (the unique key), then its row is used.
-        private mutating func defineNode(_ id: ProvID, type: NodeType) async throws -> (pk: Int64, isNew: Bool) {
-            if let existing = try await lookup(id) {
-                guard existing.type == type else {
-                    throw fail(
-                        "id",
-                        "\(id.hex) is already a \(existing.type.rawValue) and cannot be redefined as a \(type.rawValue)"
-                    )
+            for name in lookups.experimentNames {
+                if let holder = try await row(
+                    "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?", [name])
+                {
+                    facts.experimentNames[name] = PostgresStore.id(holder[0])
                 }
-                return (existing.pk, false)
             }
-            absent.remove(id)
+            facts.parameters = try await heldValues(lookups.parameters, table: "parameter")
+            let tagsOfDeletedNodes = lookups.tagsOfDeletedNodes.filter { facts.nodes[$0.node]?.active == false }
+            facts.tags = try await heldValues(lookups.tags.union(tagsOfDeletedNodes), table: "tag")
+            for parent in lookups.ancestors {
+                facts.ancestors[parent] = try await rows(IngestRules.ancestorsQuery, [parent.hex])
+                    .map { PostgresStore.id($0[0]) }
+            }
+            return facts
+        }
+
+        /// The held values of keys of the `parameter` or `tag` table, in one query.
+        private func heldValues(_ wanted: Set<HeldKey>, table: String) async throws -> [HeldKey: String] {
+            var owners: [Int64: ProvID] = [:]
+            var (nodes, names) = ([Int64](), [String]())
+            for held in wanted {
+                guard let node = keys[held.node] else { continue }
+                owners[node] = held.node
+                nodes.append(node)
+                names.append(held.key)
+            }
+            guard !nodes.isEmpty else { return [:] }
+            var values: [HeldKey: String] = [:]
+            for row in try await rows(
+                """
+                SELECT t.node_pk, t.key, t.value FROM unnest(?, ?) AS u(n, k)
+                JOIN \(table) t ON t.node_pk = u.n AND t.key = u.k
+                """, [nodes, names])
+            {
+                guard let owner = owners[row[0]] else { continue }
+                values[HeldKey(node: owner, key: row[1])] = row[2]
+            }
+            return values
+        }
+
+        /// The key of a node the batch names or created (writing pending entities first when it is one of them).
+        private mutating func key(_ id: ProvID) async throws -> Int64 {
+            if pendingEntityIDs.contains(id) { try await writeEntities() }
+            guard let key = keys[id] else { throw StoreError(.backend, "the node \(id.hex) could not be read back") }
+            return key
+        }
+
+        /// The key of a node, creating its row when the plan says it is new; `isNew` is `false` when another writer
+        /// created it meanwhile (and refused when it did so with another type).
+        private mutating func node(
+            _ id: ProvID, _ type: NodeType, isNew: Bool, step: Int
+        ) async throws -> (
+            pk: Int64, isNew: Bool
+        ) {
+            guard isNew else { return (try await key(id), false) }
             if let inserted = try await row(
                 "INSERT INTO node (id, node_type) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING pk",
                 [id.hex, type.rawValue])
             {
-                let pk: Int64 = inserted[0]
-                nodes[id] = Node(pk: pk, type: type, active: true)
-                return (pk, true)
+                keys[id] = inserted[0]
+                return (inserted[0], true)
             }
-            // Another writer created it meanwhile.
-            guard let existing = try await lookup(id) else {
+            guard let held = try await row("SELECT pk, node_type FROM node WHERE id = ?", [id.hex]) else {
                 throw StoreError(.backend, "the node \(id.hex) could not be read back")
             }
-            guard existing.type == type else {
-                throw fail(
-                    "id",
-                    "\(id.hex) is already a \(existing.type.rawValue) and cannot be redefined as a \(type.rawValue)")
-            }
-            return (existing.pk, false)
+            let heldType = NodeType(rawValue: held[1]) ?? .entity
+            guard heldType == type else { throw IngestError.redefinition(id, is: heldType, as: type, at: step) }
+            keys[id] = held[0]
+            return (held[0], false)
         }
 
-        // MARK: Events
+        // MARK: Writes
 
-        mutating func apply(_ event: ProvEvent) async throws {
-            summary.events += 1
-            do {
-                try IngestRules.check(event)
-            } catch {
-                throw fail(error.field, error.message, error.code)
+        mutating func apply(_ steps: [IngestStep]) async throws -> [Bool] {
+            stored = Array(repeating: true, count: steps.count)
+            for (position, step) in steps.enumerated() {
+                try await apply(step, at: position)
             }
-            switch event {
-            case .experiment(let record): try await apply(record)
-            case .runStart(let record): try await apply(record)
-            case .runEnd(let record): try await apply(record)
-            case .entity(let record): try await apply(record)
-            case .agent(let record): try await apply(record)
-            case .relation(let record): try await apply(record)
-            case .parameter(let record): try await apply(record)
-            case .tag(let record): try await apply(record)
-            case .metric(let point): try await apply(point)
-            case .telemetry(let sample): try await apply(sample)
-            case .architecture(let record): try await apply(record)
-            case .runUpdate(let update): try await apply(update)
-            case .tagDelete(let deletion): try await apply(deletion)
-            case .lifecycle(let change): try await apply(change)
-            }
+            try await writeEntities()
+            try await writeRelations()
+            try await writePoints()
+            return stored
         }
 
-        /// Serializes experiment numbering among all writers until this transaction ends.
-        private mutating func lockExperimentNumbers() async throws {
-            guard !numberLockHeld else { return }
-            try await execute("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.experimentNumberLock])
-            numberLockHeld = true
-        }
-
-        private mutating func apply(_ record: ExperimentRecord) async throws {
-            if try await lookup(record.id) == nil { try await lockExperimentNumbers() }
-            if let byName = try await row(
-                "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?", [record.name]
-            ),
-                (byName[0] as String) != record.id.hex
-            {
-                throw fail(
-                    "name", "an experiment named '\(record.name)' already exists with id \(byName[0] as String)",
-                    .duplicateName)
-            }
-            let (pk, isNew) = try await defineNode(record.id, type: .experiment)
-            try await execute(
-                """
-                INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
-                VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment),
-                    coalesce(?4, \(Self.nowSQL)))
-                ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
-                    description = coalesce(excluded.description, experiment.description),
-                    created_at = coalesce(experiment.created_at, excluded.created_at),
-                    updated_at = CASE WHEN experiment.name = excluded.name THEN experiment.updated_at
-                        ELSE \(Self.nowSQL) END
-                """,
-                [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
-            if isNew { summary.experiments += 1 }
-        }
-
-        private mutating func apply(_ record: RunStart) async throws {
-            let experiment = try await require(record.experiment, [.experiment], field: "experiment")
-            var parentPK: Int64? = nil
-            if let parent = record.parent {
-                guard parent != record.id else { throw fail("parent", "a run cannot be its own parent") }
-                parentPK = try await require(parent, [.run], field: "parent").pk
-                try await checkParent(of: record.id, parent: parent)
-            }
-            if try await lookup(record.id) == nil {
-                try requireActive(experiment, record.experiment, field: "experiment")
-            }
-            let (pk, isNew) = try await defineNode(record.id, type: .run)
-            try await execute(
-                """
-                INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
-                    parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, run.name),
-                    started_at = excluded.started_at
-                """,
-                [
-                    pk, experiment.pk, parentPK, record.kind.rawValue, record.name, record.status.rawValue,
-                    record.startedAt.microsecondsSinceEpoch,
-                ])
-            if isNew { summary.runs += 1 }
-        }
-
-        /// Serializes changes of parent among all writers until this transaction ends, so that two concurrent
-        /// batches cannot close a cycle between them.
-        static let parentChangeLock: Int64 = 0x50_72_6F_76_4B_69_74_70
-
-        private mutating func lockParentChanges() async throws {
-            guard !parentLockHeld else { return }
-            try await execute("SELECT pg_advisory_xact_lock(?)", [Self.parentChangeLock])
-            parentLockHeld = true
-        }
-
-        /// Refuses a parent that would make `run` its own ancestor (``IngestRules/checkParent(of:parent:ancestors:)``).
-        private mutating func checkParent(of run: ProvID, parent: ProvID) async throws {
-            try await lockParentChanges()
-            let ancestors = try await rows(IngestRules.ancestorsQuery, [parent.hex]).map { PostgresStore.id($0[0]) }
-            do {
-                try IngestRules.checkParent(of: run, parent: parent, ancestors: ancestors)
-            } catch {
-                throw fail(error.field, error.message, error.code)
-            }
-        }
-
-        private mutating func apply(_ record: RunEnd) async throws {
-            let run = try await require(record.run, [.run], field: "id")
-            // The row lock keeps a concurrent update of the same run from being lost.
-            let row = try await row(
-                "SELECT started_at, status, ended_at FROM run WHERE node_pk = ? FOR UPDATE", [run.pk])
-            let started = (row?[0] as Int64?) ?? .min
-            let ended = record.endedAt?.microsecondsSinceEpoch
-            guard (ended ?? .max) >= started else {
-                throw fail("time", "the run ends before it started")
-            }
-            if !run.active, (row?[1] as String?) != record.status.rawValue || (row?[2] as Int64?) != ended {
-                try requireActive(run, record.run, field: "id")
-            }
-            try await execute(
-                "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?", [record.status.rawValue, ended, run.pk])
-        }
-
-        private mutating func apply(_ update: RunUpdate) async throws {
-            let run = try await require(update.run, [.run], field: "id")
-            // Before the run's row lock, so that every writer takes the two in the same order.
-            if update.parent != nil { try await lockParentChanges() }
-            guard
-                let row = try await row(
-                    "SELECT started_at, name, status, ended_at, parent_pk, kind FROM run WHERE node_pk = ? FOR UPDATE",
-                    [run.pk])
-            else { return }
-            let heldParent: Int64? = row[4]
-            var parentPK = heldParent
-            if let parent = update.parent {
-                guard parent != update.run else { throw fail("parent", "a run cannot be its own parent") }
-                parentPK = try await require(parent, [.run], field: "parent").pk
-                try await checkParent(of: update.run, parent: parent)
-            }
-            let heldName: String? = row[1]
-            let heldStatus: String = row[2]
-            let heldEnd: Int64? = row[3]
-            let name: String? = update.name ?? heldName
-            let status = update.status?.rawValue ?? heldStatus
-            let ended: Int64? = update.endedAt?.microsecondsSinceEpoch ?? heldEnd
-            if let ended, ended < (row[0] as Int64) {
-                throw fail("time", "the run ends before it started")
-            }
-            let changed = name != heldName || status != heldStatus || ended != heldEnd || parentPK != heldParent
-            guard changed else { return }
-            try requireActive(run, update.run, field: "id")
-            var kind = row[5] as String
-            if parentPK != nil, kind == RunKind.workflow.rawValue { kind = RunKind.task.rawValue }
-            try await execute(
-                "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = ?, kind = ? WHERE node_pk = ?",
-                [name, status, ended, parentPK, kind, run.pk])
-        }
-
-        private mutating func apply(_ deletion: TagDeletion) async throws {
-            let target =
-                switch deletion.targetType {
-                case .run: try await require(deletion.target, [.run], field: "run")
-                case .experiment: try await require(deletion.target, [.experiment], field: "experiment")
+        private mutating func apply(_ step: IngestStep, at position: Int) async throws {
+            switch step.operation {
+            case .putExperiment(let record, let isNew):
+                let (pk, created) = try await node(record.id, .experiment, isNew: isNew, step: step.eventIndex)
+                stored[position] = created
+                try await execute(
+                    """
+                    INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment),
+                        coalesce(?4, \(Self.nowSQL)))
+                    ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
+                        description = coalesce(excluded.description, experiment.description),
+                        created_at = coalesce(experiment.created_at, excluded.created_at),
+                        updated_at = CASE WHEN experiment.name = excluded.name THEN experiment.updated_at
+                            ELSE \(Self.nowSQL) END
+                    """,
+                    [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
+            case .putRun(let record, let isNew):
+                let (pk, created) = try await node(record.id, .run, isNew: isNew, step: step.eventIndex)
+                stored[position] = created
+                let parent: Int64? = if let parent = record.parent { try await key(parent) } else { nil }
+                try await execute(
+                    """
+                    INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
+                        parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, run.name),
+                        started_at = excluded.started_at
+                    """,
+                    [
+                        pk, try await key(record.experiment), parent, record.kind.rawValue, record.name,
+                        record.status.rawValue, record.startedAt.microsecondsSinceEpoch,
+                    ])
+            case .endRun(let record):
+                try await execute(
+                    "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?",
+                    [record.status.rawValue, record.endedAt?.microsecondsSinceEpoch, try await key(record.run)])
+            case .updateRun(let run, let columns):
+                let parent: Int64? = if let parent = columns.parent { try await key(parent) } else { nil }
+                try await execute(
+                    "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ? WHERE node_pk = ?",
+                    [columns.name, columns.status, columns.endedAt, parent, columns.kind, try await key(run)])
+            case .putEntity(let record, let isNew):
+                if isNew {
+                    // A new entity: written with the batch's other new entities, in one statement.
+                    pendingEntities.append((position, step.eventIndex, record))
+                    pendingEntityIDs.insert(record.id)
+                } else {
+                    stored[position] = try await upsertEntity(record, isNew: false, step: step.eventIndex)
                 }
-            let held =
-                try await row("SELECT 1 FROM tag WHERE node_pk = ? AND key = ?", [target.pk, deletion.key]) != nil
-            guard held else { return }
-            try requireActive(target, deletion.target, field: deletion.targetType.rawValue)
-            try await execute("DELETE FROM tag WHERE node_pk = ? AND key = ?", [target.pk, deletion.key])
-            if deletion.targetType == .experiment { try await touchExperiment(target.pk) }
+            case .putAgent(let record, let isNew):
+                let (pk, created) = try await node(record.id, .agent, isNew: isNew, step: step.eventIndex)
+                stored[position] = created
+                try await execute(
+                    """
+                    INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                        attributes = coalesce(excluded.attributes, agent.attributes)
+                    """, [pk, record.kind.rawValue, record.name, Self.json(record.attributes)])
+            case .putRelation(let record):
+                // Written with the batch's other relations at the end (nothing in a batch reads relations back).
+                pendingRelations.append((position, record))
+            case .insertParameter(let record):
+                stored[position] = try await insert(record, step: step.eventIndex)
+            case .setTag(let record):
+                try await execute(
+                    """
+                    INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
+                    """,
+                    [
+                        try await key(record.target), record.key, record.value, Self.number(record.value),
+                        classifier.term(for: record.key),
+                    ])
+            case .deleteTag(let deletion):
+                try await execute(
+                    "DELETE FROM tag WHERE node_pk = ? AND key = ?", [try await key(deletion.target), deletion.key])
+            case .touchExperiment(let experiment):
+                try await execute(
+                    "UPDATE experiment SET updated_at = \(Self.nowSQL) WHERE node_pk = ?", [try await key(experiment)])
+            case .setStage(let change): try await apply(change)
+            case .insertMetricPoint(let point):
+                // Written with the batch's other points, in one statement, at the end.
+                let run = try await key(point.run)
+                pendingPoints.append((position, try await seriesKey(run: run, point.run, key: point.key), point))
+            case .insertModelMetric(let point): stored[position] = try await insertModelMetric(point)
+            case .insertTelemetry(let sample): stored[position] = try await insert(sample, onlyResend: step.onlyResend)
+            case .replaceArchitecture(let record): try await replace(record)
+            }
+        }
+
+        /// Adds a parameter; one another writer set meanwhile must have the same value.
+        private mutating func insert(_ record: ParameterRecord, step: Int) async throws -> Bool {
+            let run = try await key(record.run)
+            let inserted = try await row(
+                """
+                INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
+                """,
+                [run, record.key, record.value, Self.number(record.value), classifier.term(for: record.key)])
+            guard inserted == nil else { return true }
+            let held = try await row("SELECT value FROM parameter WHERE node_pk = ? AND key = ?", [run, record.key])
+            if let held, (held[0] as String) != record.value {
+                throw IngestError.parameterChanged(record.key, run: record.run, at: step)
+            }
+            return false
         }
 
         private mutating func apply(_ change: LifecycleChange) async throws {
             let time = change.time?.microsecondsSinceEpoch
             let stage = change.stage.rawValue
+            let pk = try await key(change.target)
             switch change.targetType {
             case .run:
-                let run = try await require(change.target, [.run], field: "run")
-                guard run.active != (change.stage == .active) else { return }
                 try await execute(
                     "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?",
-                    [stage, change.stage == .deleted ? time : nil, run.pk])
-                nodes[change.target]?.active = change.stage == .active
+                    [stage, change.stage == .deleted ? time : nil, pk])
             case .experiment:
-                let experiment = try await require(change.target, [.experiment], field: "experiment")
-                guard experiment.active != (change.stage == .active) else { return }
                 if change.stage == .deleted {
                     try await execute(
                         "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'",
-                        [time, experiment.pk])
+                        [time, pk])
                 } else {
                     try await execute(
                         """
                         UPDATE run SET lifecycle = 'active', deleted_at = NULL
                         WHERE experiment_pk = ?1 AND lifecycle = 'deleted'
                             AND deleted_at IS NOT DISTINCT FROM (SELECT deleted_at FROM experiment WHERE node_pk = ?1)
-                        """, [experiment.pk])
+                        """, [pk])
                 }
                 try await execute(
                     "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?",
-                    [stage, change.stage == .deleted ? time : nil, experiment.pk])
-                nodes[change.target]?.active = change.stage == .active
-                nodes = nodes.filter { $0.value.type != .run }
+                    [stage, change.stage == .deleted ? time : nil, pk])
             }
-        }
-
-        private func touchExperiment(_ pk: Int64) async throws {
-            try await execute("UPDATE experiment SET updated_at = \(Self.nowSQL) WHERE node_pk = ?", [pk])
-        }
-
-        private mutating func apply(_ record: EntityRecord) async throws {
-            if try await lookup(record.id) == nil {
-                // A new entity: written with the batch's other new entities, in one statement.
-                absent.remove(record.id)
-                pendingEntities.append(record)
-                pendingEntityIDs.insert(record.id)
-                return
-            }
-            try await upsertEntity(record)
         }
 
         /// Writes the pending new entities (nodes and rows) in one statement. One that another writer created meanwhile
         /// is updated as an existing entity instead.
         private mutating func writeEntities() async throws {
             guard !pendingEntities.isEmpty else { return }
-            let records = pendingEntities
+            let pending = pendingEntities
             pendingEntities = []
             pendingEntityIDs = []
             // The rows travel as one JSON array (a bound value); numbers as strings, so that no digit is lost.
             let input = JSONValue.array(
-                records.enumerated().map { index, record in
+                pending.enumerated().map { index, entry in
+                    let record = entry.record
                     var fields: [String: JSONValue] = [
                         "i": .string(String(index)), "id": .string(record.id.hex),
                         "kind": .string(record.kind.rawValue),
@@ -557,17 +414,17 @@
                 SELECT c.id, c.pk FROM created c
                 """, [input])
             for row in created {
-                nodes[PostgresStore.id(row[0])] = Node(pk: row[1], type: .entity, active: true)
+                keys[PostgresStore.id(row[0])] = row[1]
             }
-            summary.entities += created.count
-            for record in records where nodes[record.id] == nil {
-                try await upsertEntity(record)  // created by another writer since the batch began
+            for entry in pending where keys[entry.record.id] == nil {
+                // Created by another writer since the batch began.
+                stored[entry.position] = try await upsertEntity(entry.record, isNew: true, step: entry.eventIndex)
             }
         }
 
-        /// Defines an entity one at a time: creates it, or updates the one held.
-        private mutating func upsertEntity(_ record: EntityRecord) async throws {
-            let (pk, isNew) = try await defineNode(record.id, type: .entity)
+        /// Defines an entity one at a time: creates it, or updates the one held; `true` when it created it.
+        private mutating func upsertEntity(_ record: EntityRecord, isNew: Bool, step: Int) async throws -> Bool {
+            let (pk, created) = try await node(record.id, .entity, isNew: isNew, step: step)
             try await execute(
                 """
                 INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
@@ -583,57 +440,24 @@
                     pk, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
                     record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
                 ])
-            if isNew { summary.entities += 1 }
-        }
-
-        private mutating func apply(_ record: AgentRecord) async throws {
-            let (pk, isNew) = try await defineNode(record.id, type: .agent)
-            try await execute(
-                """
-                INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                    attributes = coalesce(excluded.attributes, agent.attributes)
-                """, [pk, record.kind.rawValue, record.name, Self.json(record.attributes)])
-            if isNew { summary.agents += 1 }
-        }
-
-        private mutating func apply(_ record: RelationRecord) async throws {
-            // An endpoint that is a new entity of this batch is valid without its key yet.
-            func pendingEntity(_ id: ProvID, _ types: Set<NodeType>) -> Bool {
-                types.contains(.entity) && pendingEntityIDs.contains(id)
-            }
-            if !pendingEntity(record.subject, record.kind.subjectTypes) {
-                _ = try await require(record.subject, record.kind.subjectTypes, field: "subject")
-            }
-            if !pendingEntity(record.object, record.kind.objectTypes) {
-                _ = try await require(record.object, record.kind.objectTypes, field: "object")
-            }
-            // Written with the batch's other relations at the end (nothing in a batch reads relations back).
-            pendingRelations.kinds.append(record.kind.rawValue)
-            pendingRelations.subjects.append(record.subject)
-            pendingRelations.objects.append(record.object)
-            pendingRelations.times.append(record.time?.microsecondsSinceEpoch ?? .min)
-            pendingRelations.attributes.append(Self.json(record.attributes) ?? "")
+            return created
         }
 
         /// Inserts the batch's relations in one statement; a relation already held (or repeated in the batch) keeps
-        /// its first time and takes newer attributes, in batch order, and is not counted as new.
+        /// its first time and takes newer attributes, in batch order, and is not new.
         private mutating func writeRelations() async throws {
             guard !pendingRelations.isEmpty else { return }
-            try await writeEntities()
             let pending = pendingRelations
-            pendingRelations = PendingRelations()
-            var relations = (
-                kinds: pending.kinds, subjects: [Int64](), objects: [Int64](), times: pending.times,
-                attributes: pending.attributes
-            )
-            for (subject, object) in zip(pending.subjects, pending.objects) {
-                guard let subjectNode = try await lookup(subject), let objectNode = try await lookup(object) else {
-                    throw StoreError(.backend, "a relation's node could not be read back")
-                }
-                relations.subjects.append(subjectNode.pk)
-                relations.objects.append(objectNode.pk)
+            pendingRelations = []
+            var (kinds, subjects, objects) = ([String](), [Int64](), [Int64]())
+            for (_, record) in pending {
+                kinds.append(record.kind.rawValue)
+                subjects.append(try await key(record.subject))
+                objects.append(try await key(record.object))
             }
+            // A missing time travels as Int64.min and missing attributes as "", turned back into NULL.
+            let times = pending.map { $0.record.time?.microsecondsSinceEpoch ?? .min }
+            let texts = pending.map { Self.json($0.record.attributes) ?? "" }
             let inserted = try await rows(
                 """
                 INSERT INTO relation (kind, subject_pk, object_pk, time, attributes)
@@ -641,24 +465,20 @@
                 ORDER BY i
                 ON CONFLICT (subject_pk, object_pk, kind) DO NOTHING
                 RETURNING kind, subject_pk, object_pk
-                """,
-                [
-                    relations.kinds, relations.subjects, relations.objects, relations.times, relations.attributes,
-                    Int64.min,
-                ])
-            summary.relations += inserted.count
+                """, [kinds, subjects, objects, times, texts, Int64.min])
             struct Key: Hashable {
                 var kind: String
                 var subject: Int64
                 var object: Int64
             }
             var fresh = Set(inserted.map { Key(kind: $0[0], subject: $0[1], object: $0[2]) })
-            for index in relations.kinds.indices {
-                let key = Key(
-                    kind: relations.kinds[index], subject: relations.subjects[index], object: relations.objects[index])
-                if fresh.remove(key) != nil { continue }  // the first occurrence is the inserted row
-                let time: Int64? = relations.times[index] == .min ? nil : relations.times[index]
-                let attributes: String? = relations.attributes[index].isEmpty ? nil : relations.attributes[index]
+            for (index, entry) in pending.enumerated() {
+                let key = Key(kind: kinds[index], subject: subjects[index], object: objects[index])
+                // The first occurrence is the inserted row.
+                stored[entry.position] = fresh.remove(key) != nil
+                if stored[entry.position] { continue }
+                let time: Int64? = times[index] == .min ? nil : times[index]
+                let attributes: String? = texts[index].isEmpty ? nil : texts[index]
                 guard time != nil || attributes != nil else { continue }  // nothing to change
                 try await execute(
                     """
@@ -668,60 +488,8 @@
             }
         }
 
-        private mutating func apply(_ record: ParameterRecord) async throws {
-            let run = try await require(record.run, [.run], field: "run")
-            func check(_ existing: String) throws {
-                guard existing == record.value else {
-                    throw fail(
-                        "value",
-                        "parameter '\(record.key)' of run \(record.run.hex) is already set to a different value; parameters cannot change",
-                        .immutableValue)
-                }
-            }
-            let select = "SELECT value FROM parameter WHERE node_pk = ? AND key = ?"
-            if let existing = try await row(select, [run.pk, record.key]) {
-                try check(existing[0])
-                return
-            }
-            try requireActive(run, record.run, field: "run")
-            let inserted = try await row(
-                """
-                INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
-                """,
-                [run.pk, record.key, record.value, Self.number(record.value), classifier.term(for: record.key)])
-            if inserted != nil {
-                summary.parameters += 1
-            } else if let existing = try await row(select, [run.pk, record.key]) {
-                try check(existing[0])  // another writer set it meanwhile
-            }
-        }
-
-        private mutating func apply(_ record: TagRecord) async throws {
-            let target =
-                switch record.targetType {
-                case .run: try await require(record.target, [.run], field: "run")
-                case .experiment: try await require(record.target, [.experiment], field: "experiment")
-                }
-            if !target.active {
-                let held = try await row(
-                    "SELECT value FROM tag WHERE node_pk = ? AND key = ?", [target.pk, record.key])
-                if (held?[0] as String?) != record.value {
-                    try requireActive(target, record.target, field: record.targetType.rawValue)
-                }
-            }
-            if record.targetType == .experiment { try await touchExperiment(target.pk) }
-            try await execute(
-                """
-                INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
-                """,
-                [target.pk, record.key, record.value, Self.number(record.value), classifier.term(for: record.key)])
-            summary.tags += 1
-        }
-
-        private mutating func seriesKey(run: Int64, key: String) async throws -> Int64 {
-            let seriesKey = SeriesKey(run: run, key: key)
+        private mutating func seriesKey(run: Int64, _ runID: ProvID, key: String) async throws -> Int64 {
+            let seriesKey = HeldKey(node: runID, key: key)
             if let known = series[seriesKey] { return known }
             let pk: Int64
             if let inserted = try await row(
@@ -742,128 +510,107 @@
             return pk
         }
 
-        private mutating func apply(_ point: MetricPoint) async throws {
-            let run = try await require(point.run, [.run], field: "run")
-            let seriesPK = try await seriesKey(run: run.pk, key: point.key)
-            let time = point.time?.microsecondsSinceEpoch
-            let value: Double? = point.value.isNaN ? nil : point.value
-            if run.active, point.model == nil {
-                // The common case: written with the batch's other points, in one statement, at the end.
-                pending.series.append(seriesPK)
-                pending.steps.append(point.step)
-                pending.times.append(time ?? .min)
-                pending.epochs.append(point.epoch ?? .nan)
-                pending.values.append(point.value)
-                return
+        /// Writes the batch's points in one statement; a point identical to a held one (or to one before it in the
+        /// batch) is a re-send and is not new.
+        private mutating func writePoints() async throws {
+            guard !pendingPoints.isEmpty else { return }
+            let pending = pendingPoints
+            pendingPoints = []
+            let inserted = try await rows(
+                """
+                INSERT INTO metric_point (series_pk, step, time, epoch, value)
+                SELECT s, st, NULLIF(t, ?6), NULLIF(e, 'NaN'::float8), NULLIF(v, 'NaN'::float8)
+                FROM unnest(?1, ?2, ?3, ?4, ?5) AS u(s, st, t, e, v)
+                ON CONFLICT ON CONSTRAINT metric_point_identity DO NOTHING
+                RETURNING series_pk, step, time, value
+                """,
+                [
+                    pending.map { $0.series }, pending.map { $0.point.step },
+                    pending.map { $0.point.time?.microsecondsSinceEpoch ?? .min },
+                    pending.map { $0.point.epoch ?? .nan },
+                    pending.map { $0.point.value }, Int64.min,
+                ])
+            struct Identity: Hashable {
+                var series: Int64
+                var step: Int64
+                var time: Int64?
+                var value: Double?
             }
-            // A point of a deleted run is refused unless it is a re-send; a model's point also goes to model_metric.
-            let inserted =
-                try await row(
-                    """
-                    INSERT INTO metric_point (series_pk, step, time, epoch, value) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT ON CONSTRAINT metric_point_identity DO NOTHING RETURNING 1
-                    """, [seriesPK, point.step, time, point.epoch, value]) != nil
-            var modelPointInserted = false
-            if let model = point.model {
-                let modelNode = try await require(model, [.entity], field: "model")
-                modelPointInserted =
-                    try await row(
-                        """
-                        INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (model_pk, key, step, time, value, run_pk, md5(dataset_name), md5(dataset_digest))
-                            DO NOTHING RETURNING 1
-                        """,
-                        [
-                            modelNode.pk, run.pk, point.key, point.step, time, value, point.dataset?.name,
-                            point.dataset?.digest,
-                        ]) != nil
+            var fresh = Set(inserted.map { Identity(series: $0[0], step: $0[1], time: $0[2], value: $0[3]) })
+            for entry in pending {
+                let point = entry.point
+                let identity = Identity(
+                    series: entry.series, step: point.step, time: point.time?.microsecondsSinceEpoch,
+                    value: point.value.isNaN ? nil : point.value)
+                stored[entry.position] = fresh.remove(identity) != nil
             }
-            if inserted || modelPointInserted { try requireActive(run, point.run, field: "run") }
-            guard inserted else { return }
-            seriesDeltas[seriesPK, default: MetricSeriesDelta()].add(value: point.value, step: point.step, time: time)
-            summary.metricPoints += 1
         }
 
-        private mutating func apply(_ sample: TelemetrySample) async throws {
-            let run = try await require(sample.run, [.run], field: "run")
+        private mutating func insertModelMetric(_ point: MetricPoint) async throws -> Bool {
+            guard let model = point.model else { return false }
+            return try await row(
+                """
+                INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (model_pk, key, step, time, value, run_pk, md5(dataset_name), md5(dataset_digest))
+                    DO NOTHING RETURNING 1
+                """,
+                [
+                    try await key(model), try await key(point.run), point.key, point.step,
+                    point.time?.microsecondsSinceEpoch, point.value.isNaN ? nil : point.value, point.dataset?.name,
+                    point.dataset?.digest,
+                ]) != nil
+        }
+
+        /// Adds a sample unless an identical one is held; for a deleted run (`onlyResend`) only looks whether it is.
+        private mutating func insert(_ sample: TelemetrySample, onlyResend: Bool) async throws -> Bool {
+            let run = try await key(sample.run)
             let readings = JSONValue.object(sample.values.mapValues { .number($0) }).jsonText
             let time = sample.time.microsecondsSinceEpoch
-            if !run.active {
-                let held =
-                    try await row(
-                        """
-                        SELECT 1 FROM telemetry_sample
-                        WHERE run_pk = ? AND time = ? AND phase = ? AND md5(readings) = md5(?) AND readings = ?
-                        """, [run.pk, time, sample.phase.rawValue, readings, readings]) != nil
-                if !held { try requireActive(run, sample.run, field: "run") }
-                return
+            if onlyResend {
+                return try await row(
+                    """
+                    SELECT 1 FROM telemetry_sample
+                    WHERE run_pk = ? AND time = ? AND phase = ? AND md5(readings) = md5(?) AND readings = ?
+                    """, [run, time, sample.phase.rawValue, readings, readings]) == nil
             }
             let inserted =
                 try await row(
                     """
                     INSERT INTO telemetry_sample (run_pk, time, phase, readings) VALUES (?, ?, ?, ?)
                     ON CONFLICT (run_pk, time, phase, md5(readings)) DO NOTHING RETURNING 1
-                    """, [run.pk, time, sample.phase.rawValue, readings]) != nil
-            guard inserted else { return }
+                    """, [run, time, sample.phase.rawValue, readings]) != nil
+            guard inserted else { return false }
             let keys = sample.values.keys.sorted()
             try await execute(
                 """
                 INSERT INTO telemetry_key (run_pk, key, term)
                 SELECT ?, k, NULLIF(t, '') FROM unnest(?, ?) AS u(k, t) ON CONFLICT DO NOTHING
-                """, [run.pk, keys, keys.map { classifier.term(for: $0) ?? "" }])
-            summary.telemetrySamples += 1
+                """, [run, keys, keys.map { classifier.term(for: $0) ?? "" }])
+            return true
         }
 
-        private mutating func apply(_ record: ArchitectureRecord) async throws {
-            let run = try await require(record.run, [.run], field: "run")
-            try requireActive(run, record.run, field: "run")
-            var modelPK: Int64? = nil
-            if let model = record.model {
-                modelPK = try await require(model, [.entity], field: "model").pk
-            }
-            try await execute("SELECT 1 FROM run WHERE node_pk = ? FOR UPDATE", [run.pk])
-            try await execute("DELETE FROM architecture_layer WHERE run_pk = ?", [run.pk])
-            guard !record.layers.isEmpty else {
-                summary.architectures += 1
-                return
-            }
+        private mutating func replace(_ record: ArchitectureRecord) async throws {
+            let run = try await key(record.run)
+            let model: Int64? = if let model = record.model { try await key(model) } else { nil }
+            try await execute("DELETE FROM architecture_layer WHERE run_pk = ?", [run])
+            guard !record.layers.isEmpty else { return }
             try await execute(
                 """
                 INSERT INTO architecture_layer (run_pk, position, layer_type, model_pk, hyperparameters)
                 SELECT ?, p - 1, t, ?, h FROM unnest(?, ?) WITH ORDINALITY AS u(t, h, p)
                 """,
                 [
-                    run.pk, modelPK, record.layers.map(\.type),
+                    run, model, record.layers.map(\.type),
                     record.layers.map { JSONValue.object($0.hyperparameters).jsonText },
                 ])
-            summary.architectures += 1
         }
 
-        /// Writes the batch's pending points in one statement, then folds the changes into each series' summary
-        /// (series in key order, so that concurrent batches lock them in the same order).
-        mutating func finish() async throws {
-            try await writeEntities()
-            try await writeRelations()
-            if !pending.isEmpty {
-                let inserted = try await rows(
-                    """
-                    INSERT INTO metric_point (series_pk, step, time, epoch, value)
-                    SELECT s, st, NULLIF(t, ?6), NULLIF(e, 'NaN'::float8), NULLIF(v, 'NaN'::float8)
-                    FROM unnest(?1, ?2, ?3, ?4, ?5) AS u(s, st, t, e, v)
-                    ON CONFLICT ON CONSTRAINT metric_point_identity DO NOTHING
-                    RETURNING series_pk, step, time, value
-                    """,
-                    [pending.series, pending.steps, pending.times, pending.epochs, pending.values, Int64.min])
-                for row in inserted {
-                    let value: Double? = row[3]
-                    seriesDeltas[row[0], default: MetricSeriesDelta()].add(
-                        value: value ?? .nan, step: row[1], time: row[2])
-                }
-                summary.metricPoints += inserted.count
-                pending = PendingPoints()
-            }
-            for (pk, delta) in seriesDeltas.sorted(by: { $0.key < $1.key }) {
+        /// Folds the changes into each series' summary (series in key order, so that concurrent batches lock them in
+        /// the same order).
+        mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) async throws {
+            let keyed = deltas.compactMap { entry in series[entry.key].map { ($0, entry.value) } }
+            for (pk, delta) in keyed.sorted(by: { $0.0 < $1.0 }) {
                 let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
                 let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
                 try await execute(
@@ -886,7 +633,6 @@
                         delta.maximum, pk,
                     ])
             }
-            seriesDeltas = [:]
         }
 
         static func json(_ attributes: [String: JSONValue]) -> String? {
