@@ -24,16 +24,7 @@ enum MLflowMapping {
     /// made from the SHA-256 of `kind` and `name`, so that every request (and every server) that names the same
     /// thing refers to the same node, and re-sent events stay idempotent.
     static func derivedID(_ kind: String, _ name: String) -> ProvID {
-        let digest = SHA256.digest(Array("provkit:\(kind):\(name)".utf8))
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for index in 0..<8 {
-            high = high << 8 | UInt64(digest[index])
-            low = low << 8 | UInt64(digest[8 + index])
-        }
-        high = (high & ~0xF000) | 0x8000  // version 8
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // RFC 9562 variant
-        return ProvID(high: high, low: low)
+        ProvID.derived(from: "provkit:\(kind):\(name)")
     }
 
     /// The person agent for an MLflow user name.

@@ -1,0 +1,74 @@
+import Hummingbird
+import ProvModel
+import ProvQuery
+import ProvStore
+
+/// The MLflow routes of what a run logs: metrics (and their history), parameters, batches of both with tags, and
+/// the datasets and models it used or generated (`runs/log-*`, `runs/outputs`, `metrics/get-history`).
+struct MLflowMetricsController<Context: RequestContext>: MLflowResourceController {
+    let dependencies: ServerDependencies
+
+    func logMetric(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(LogMetricRequest.self, limit: limit)
+        try await dependencies.write(try MLflowTranslation.logMetric(body))
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    func logParameter(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(KeyValueRunRequest.self, limit: limit)
+        try await dependencies.write(try MLflowTranslation.logParameter(body))
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    func logBatch(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(LogBatchRequest.self, limit: limit)
+        let id = try MLflowValidation.runID(body)
+        // (A batch over the limits is refused before it is looked at.)
+        let tags = body.tags ?? []
+        let heldRuns = try await dependencies.heldRuns(
+            tags.count <= MLflowValidation.maximumBatchTags ? MLflowTranslation.parentCandidates(tags) : [])
+        try await dependencies.write(try MLflowTranslation.logBatch(body, run: id, heldRuns: heldRuns), about: id)
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    func logInputs(_ request: Request, context: Context) async throws -> Response {
+        try await logToRun(request, LogInputsRequest.self, MLflowTranslation.logInputs)
+    }
+
+    func logOutputs(_ request: Request, context: Context) async throws -> Response {
+        try await logToRun(request, LogOutputsRequest.self, MLflowTranslation.logOutputs)
+    }
+
+    /// Decodes a request about a run, turns it into events with `translate` (given the run and the time) and writes
+    /// them; a request with nothing to record only checks that the run exists.
+    private func logToRun<Body: Decodable & RunRequest>(
+        _ request: Request, _ type: Body.Type, _ translate: (Body, ProvID, ProvTime) throws -> [ProvEvent]
+    ) async throws -> Response {
+        let body = try await request.decodeJSON(type, limit: limit)
+        let id = try MLflowValidation.runID(body)
+        try await dependencies.write(try translate(body, id, dependencies.clock()), about: id)
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    func getMetricHistory(_ request: Request, context: Context) async throws -> Response {
+        let query = request.query
+        let id = try MLflowValidation.runID(RunIDRequest(run_id: query["run_id"], run_uuid: query["run_uuid"]))
+        guard let key = query["metric_key"], !key.isEmpty else { throw APIError.missing("metric_key") }
+        guard try await store.node(id)?.type == .run else { throw APIError.notFound("Run with id=\(id.hex) not found") }
+        let size = try dependencies.pageSize(
+            query["max_results"].flatMap { Int64($0, radix: 10) }, default: 25_000, maximum: 25_000)
+        let offset = try SearchPageToken.decode(query["page_token"])
+        let points = try await store.metricHistory(run: id, key: key)
+        let page = points.dropFirst(offset).prefix(size)
+        let metrics = page.map { point in
+            MetricOut(
+                key: point.key, value: point.value, timestamp: MLflowMapping.milliseconds(point.time) ?? 0,
+                step: point.step)
+        }
+        let more = offset + page.count < points.count
+        return JSONBody.response(
+            MetricHistoryResponse(
+                metrics: metrics.isEmpty ? nil : Array(metrics),
+                next_page_token: more ? SearchPageToken.encode(offset: offset + page.count) : nil))
+    }
+}
