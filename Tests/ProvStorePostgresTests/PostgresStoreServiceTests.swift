@@ -16,7 +16,8 @@
             configuration.schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             var logger = Logger(label: "provkit.test.postgres.service")
             logger.logLevel = .warning
-            return try await PostgresStore.open(try TestDatabase.requireURL(), configuration: configuration, logger: logger)
+            return try await PostgresStore.open(
+                try TestDatabase.requireURL(), configuration: configuration, logger: logger)
         }
 
         @Test("the pool stops when the service group shuts down; a call afterwards fails at once with a StoreError")

@@ -197,7 +197,8 @@
                     let stored = try await first.ingest(keyedBatches: [KeyedBatch(events: tagA, key: "batch-a")])
                     #expect(try stored.first?.get().tags == 1)
                     _ = try await second.ingest(keyedBatches: [KeyedBatch(events: tagB, key: "batch-b")])
-                    let retried = try await withThrowingTaskGroup(of: [Result<IngestSummary, IngestError>].self) { group in
+                    let retried = try await withThrowingTaskGroup(of: [Result<IngestSummary, IngestError>].self) {
+                        group in
                         for store in [first, second, first, second] {
                             group.addTask {
                                 try await store.ingest(keyedBatches: [KeyedBatch(events: tagA, key: "batch-a")])

@@ -84,7 +84,8 @@ extension AnalyzeCommand {
         func run() async throws {
             try await storeOptions.withStore { store in
                 let data = try await analysis.load(from: store)
-                let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(for: data)
+                let table = try FeatureExtractor(curves: analysis.selection, reachFraction: reachFraction).table(
+                    for: data)
                 if let csv {
                     if csv == "-" {
                         print(table.csv(), terminator: "")
@@ -108,7 +109,8 @@ extension AnalyzeCommand {
                         column.term ?? "-",
                     ]
                 }
-                print(Output.table(header: ["FEATURE", "GROUP", "ROLE", "TIER", "TYPE", "PRESENT", "TERM"], rows: rows))
+                print(
+                    Output.table(header: ["FEATURE", "GROUP", "ROLE", "TIER", "TYPE", "PRESENT", "TERM"], rows: rows))
                 if let csv, csv != "-" { print("Wrote \(csv)") }
             }
         }

@@ -74,7 +74,8 @@ struct DemoCommand: AsyncParsableCommand {
         let example = try Self.exampleProgram()
         try await storeOptions.withStore { store in
             LoggingBootstrap.once(verbose: storeOptions.verbose)
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("provkit-demo-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "provkit-demo-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let eventsFile = folder.appendingPathComponent("example-events.jsonl").path
@@ -83,7 +84,9 @@ struct DemoCommand: AsyncParsableCommand {
 
             print("$ provkit run --experiment \(Self.experiment) -- provkit-example --epochs \(epochs)")
             print("  (trains 6 small classifiers on generated data: synthetic Gaussian blobs)")
-            var options = CommandCapture.Options(arguments: [example, "--events", eventsFile, "--epochs", String(epochs)])
+            var options = CommandCapture.Options(arguments: [
+                example, "--events", eventsFile, "--epochs", String(epochs),
+            ])
             options.interval = 0.5
             let wrapperRun: ProvID = try await ProvCapture.withSession(
                 sink: CopyingEventSink(primary: store, copy: wrapperEvents), experiment: Self.experiment,
@@ -139,7 +142,9 @@ struct DemoCommand: AsyncParsableCommand {
             }
             print("\n$ provkit show \(wrapperRun.hex)   # the process view of the same run (abridged)")
             if let detail = try await store.runDetail(wrapperRun) {
-                let keys: Set<String> = ["command", "exit_code", "duration_seconds", "os_name", "cpu_model", "git_commit"]
+                let keys: Set<String> = [
+                    "command", "exit_code", "duration_seconds", "os_name", "cpu_model", "git_commit",
+                ]
                 for tag in detail.tags where keys.contains(tag.key) {
                     print(
                         "  \(tag.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ShowCommand.clip(tag.value, to: 70))"

@@ -107,7 +107,8 @@ struct ExportCommand: AsyncParsableCommand {
             for index in records.metricSeries.indices {
                 let series = records.metricSeries[index]
                 guard series.summary.count > 0, series.summary.count <= maxPoints else { continue }
-                records.metricSeries[index].points = try await store.metricHistory(run: series.run, key: series.summary.key)
+                records.metricSeries[index].points = try await store.metricHistory(
+                    run: series.run, key: series.summary.key)
             }
             let options = ExportOptions(maxEmbeddedPoints: maxPoints)
             if format == .roCrate {

@@ -67,7 +67,8 @@ struct RunsCommand: AsyncParsableCommand {
         try await storeOptions.withStore { store in
             var filter = RunFilter(
                 experiments: experiment, parameters: try Self.conditions(parameters, option: "--param"),
-                metrics: try Self.conditions(metrics, option: "--metric"), tags: try Self.conditions(tags, option: "--tag"),
+                metrics: try Self.conditions(metrics, option: "--metric"),
+                tags: try Self.conditions(tags, option: "--tag"),
                 terms: terms, statuses: status, kinds: kind, limit: limit)
             if let parent {
                 let matches = try await store.resolve(parent).filter { $0.type == .run }
@@ -104,7 +105,8 @@ struct RunsCommand: AsyncParsableCommand {
                     Output.time(run.startedAt), Output.duration(from: run.startedAt, to: run.endedAt),
                 ]
             }
-            print(Output.table(header: ["ID", "NAME", "KIND", "STATUS", "EXPERIMENT", "STARTED", "DURATION"], rows: rows))
+            print(
+                Output.table(header: ["ID", "NAME", "KIND", "STATUS", "EXPERIMENT", "STARTED", "DURATION"], rows: rows))
             print("\(runs.count) run\(runs.count == 1 ? "" : "s")")
         }
     }

@@ -123,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             return try AuthToken.configured(option: authToken, environment: ProcessInfo.processInfo.environment)
         } catch {
-            throw ValidationError("\(error.message). The server does not start rather than serve without authentication.")
+            throw ValidationError(
+                "\(error.message). The server does not start rather than serve without authentication.")
         }
     }
 
