@@ -136,13 +136,15 @@ public struct SQLiteStore: ProvenanceStore, Service {
         return String(describing: error)
     }
 
-    /// Waits for graceful shutdown (or cancellation), then closes the database: it copies the write-ahead log into
-    /// the database file and empties it, waits for the accesses in progress and closes every connection. The store
-    /// cannot be used afterwards (calls fail with ``StoreError`` `.backend`).
+    /// Waits for graceful shutdown or cancellation, then closes the database: it waits for the accesses in progress
+    /// and closes every connection. On graceful shutdown (a server stopping) it first copies the write-ahead log into
+    /// the database file and empties it (waiting at most ``Configuration/busyTimeout`` for other processes' readers);
+    /// on cancellation (the end of a command's work) it does not wait on other processes. The store cannot be used
+    /// afterwards (calls fail with ``StoreError`` `.backend`).
     public func run() async throws {
-        try? await gracefulShutdown()
+        let graceful = (try? await gracefulShutdown()) != nil
         do {
-            if path != nil {
+            if graceful, path != nil {
                 _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             }
             try writer.close()
