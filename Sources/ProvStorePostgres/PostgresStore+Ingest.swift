@@ -104,6 +104,8 @@
 
         /// The database's clock in microseconds since the epoch.
         static let nowSQL = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+        /// The shared statements, with this store's clock.
+        static let sql = IngestSQL(now: nowSQL)
 
         /// Serializes changes of parent among all writers until this transaction ends, so that two concurrent
         /// batches cannot close a cycle between them.
@@ -201,7 +203,7 @@
 
         /// The key of a node, creating its row when the plan says it is new; `isNew` is `false` when another writer
         /// created it meanwhile (and refused when it did so with another type).
-        private mutating func node(
+        private mutating func define(
             _ id: ProvID, _ type: NodeType, isNew: Bool, step: Int
         ) async throws -> (
             pk: Int64, isNew: Bool
@@ -238,137 +240,69 @@
 
         private mutating func apply(_ step: IngestStep, at position: Int) async throws {
             switch step.operation {
-            case .putExperiment(let record, let isNew):
-                let (pk, created) = try await node(record.id, .experiment, isNew: isNew, step: step.eventIndex)
-                stored[position] = created
-                try await execute(
-                    """
-                    INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment),
-                        coalesce(?4, \(Self.nowSQL)))
-                    ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
-                        description = coalesce(excluded.description, experiment.description),
-                        created_at = coalesce(experiment.created_at, excluded.created_at),
-                        updated_at = CASE WHEN experiment.name = excluded.name THEN experiment.updated_at
-                            ELSE \(Self.nowSQL) END
-                    """,
-                    [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
-            case .putRun(let record, let isNew):
-                let (pk, created) = try await node(record.id, .run, isNew: isNew, step: step.eventIndex)
-                stored[position] = created
-                let parent: Int64? = if let parent = record.parent { try await key(parent) } else { nil }
-                try await execute(
-                    """
-                    INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
-                        parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, run.name),
-                        started_at = excluded.started_at
-                    """,
-                    [
-                        pk, try await key(record.experiment), parent, record.kind.rawValue, record.name,
-                        record.status.rawValue, record.startedAt.microsecondsSinceEpoch,
-                    ])
-            case .endRun(let record):
-                try await execute(
-                    "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?",
-                    [record.status.rawValue, record.endedAt?.microsecondsSinceEpoch, try await key(record.run)])
-            case .updateRun(let run, let columns):
-                let parent: Int64? = if let parent = columns.parent { try await key(parent) } else { nil }
-                try await execute(
-                    "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ? WHERE node_pk = ?",
-                    [columns.name, columns.status, columns.endedAt, parent, columns.kind, try await key(run)])
-            case .putEntity(let record, let isNew):
-                if isNew {
-                    // A new entity: written with the batch's other new entities, in one statement.
-                    pendingEntities.append((position, step.eventIndex, record))
-                    pendingEntityIDs.insert(record.id)
-                } else {
-                    stored[position] = try await upsertEntity(record, isNew: false, step: step.eventIndex)
-                }
-            case .putAgent(let record, let isNew):
-                let (pk, created) = try await node(record.id, .agent, isNew: isNew, step: step.eventIndex)
-                stored[position] = created
-                try await execute(
-                    """
-                    INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                        attributes = coalesce(excluded.attributes, agent.attributes)
-                    """, [pk, record.kind.rawValue, record.name, Self.json(record.attributes)])
+            case .putEntity(let record, true):
+                // A new entity: written with the batch's other new entities, in one statement.
+                pendingEntities.append((position, step.eventIndex, record))
+                pendingEntityIDs.insert(record.id)
             case .putRelation(let record):
                 // Written with the batch's other relations at the end (nothing in a batch reads relations back).
                 pendingRelations.append((position, record))
-            case .insertParameter(let record):
-                stored[position] = try await insert(record, step: step.eventIndex)
-            case .setTag(let record):
-                try await execute(
-                    """
-                    INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
-                    """,
-                    [
-                        try await key(record.target), record.key, record.value, Self.number(record.value),
-                        classifier.term(for: record.key),
-                    ])
-            case .deleteTag(let deletion):
-                try await execute(
-                    "DELETE FROM tag WHERE node_pk = ? AND key = ?", [try await key(deletion.target), deletion.key])
-            case .touchExperiment(let experiment):
-                try await execute(
-                    "UPDATE experiment SET updated_at = \(Self.nowSQL) WHERE node_pk = ?", [try await key(experiment)])
-            case .setStage(let change): try await apply(change)
             case .insertMetricPoint(let point):
                 // Written with the batch's other points, in one statement, at the end.
-                let run = try await key(point.run)
-                pendingPoints.append((position, try await seriesKey(run: run, point.run, key: point.key), point))
-            case .insertModelMetric(let point): stored[position] = try await insertModelMetric(point)
-            case .insertTelemetry(let sample): stored[position] = try await insert(sample, onlyResend: step.onlyResend)
-            case .replaceArchitecture(let record): try await replace(record)
+                let series = try await seriesKey(run: try await key(point.run), point.run, key: point.key)
+                pendingPoints.append((position, series, point))
+            case .insertTelemetry(let sample):
+                stored[position] = try await insert(sample, onlyResend: step.onlyResend)
+            case .replaceArchitecture(let record):
+                try await replace(record)
+            default:
+                stored[position] = try await write(step.operation, step: step.eventIndex)
             }
         }
 
-        /// Adds a parameter; one another writer set meanwhile must have the same value.
-        private mutating func insert(_ record: ParameterRecord, step: Int) async throws -> Bool {
-            let run = try await key(record.run)
-            let inserted = try await row(
-                """
-                INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
-                """,
-                [run, record.key, record.value, Self.number(record.value), classifier.term(for: record.key)])
-            guard inserted == nil else { return true }
-            let held = try await row("SELECT value FROM parameter WHERE node_pk = ? AND key = ?", [run, record.key])
-            if let held, (held[0] as String) != record.value {
-                throw IngestError.parameterChanged(record.key, run: record.run, at: step)
+        /// Writes an operation with the shared statements, a new node first; `true` when it stored something new
+        /// (`false` for a node another writer created meanwhile, or a parameter another writer set).
+        private mutating func write(_ operation: IngestOperation, step: Int) async throws -> Bool {
+            if namesPendingEntity(operation) { try await writeEntities() }
+            var stored = true
+            if let node = operation.definedNode {
+                stored = try await define(node.id, node.type, isNew: node.isNew, step: step).isNew
             }
-            return false
-        }
-
-        private mutating func apply(_ change: LifecycleChange) async throws {
-            let time = change.time?.microsecondsSinceEpoch
-            let stage = change.stage.rawValue
-            let pk = try await key(change.target)
-            switch change.targetType {
-            case .run:
-                try await execute(
-                    "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?",
-                    [stage, change.stage == .deleted ? time : nil, pk])
-            case .experiment:
-                if change.stage == .deleted {
-                    try await execute(
-                        "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'",
-                        [time, pk])
+            let keys = self.keys
+            let statements =
+                try Self.sql.statements(for: operation, classifier: classifier) { id in
+                    guard let key = keys[id] else {
+                        throw StoreError(.backend, "the node \(id.hex) could not be read back")
+                    }
+                    return key
+                } ?? []
+            for statement in statements {
+                let arguments = statement.arguments.map(\.bindable)
+                if statement.returnsRow {
+                    stored = try await row(statement.sql, arguments) != nil && stored
                 } else {
-                    try await execute(
-                        """
-                        UPDATE run SET lifecycle = 'active', deleted_at = NULL
-                        WHERE experiment_pk = ?1 AND lifecycle = 'deleted'
-                            AND deleted_at IS NOT DISTINCT FROM (SELECT deleted_at FROM experiment WHERE node_pk = ?1)
-                        """, [pk])
+                    try await execute(statement.sql, arguments)
                 }
-                try await execute(
-                    "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?",
-                    [stage, change.stage == .deleted ? time : nil, pk])
+            }
+            if case .insertParameter(let record) = operation, !stored {
+                // Another writer set it meanwhile: it must have the same value.
+                let held = try await row(
+                    "SELECT value FROM parameter WHERE node_pk = ? AND key = ?",
+                    [try await key(record.run), record.key])
+                if let held, (held[0] as String) != record.value {
+                    throw IngestError.parameterChanged(record.key, run: record.run, at: step)
+                }
+            }
+            return stored
+        }
+
+        /// Whether a shared statement of the operation needs the key of an entity not written yet.
+        private func namesPendingEntity(_ operation: IngestOperation) -> Bool {
+            guard !pendingEntityIDs.isEmpty else { return false }
+            return switch operation {
+            case .putEntity(let record, _): pendingEntityIDs.contains(record.id)
+            case .insertModelMetric(let point): point.model.map(pendingEntityIDs.contains) ?? false
+            default: false
             }
         }
 
@@ -394,7 +328,7 @@
                     if let created = record.createdAt {
                         fields["created_at"] = .string(String(created.microsecondsSinceEpoch))
                     }
-                    if let attributes = Self.json(record.attributes) { fields["attributes"] = .string(attributes) }
+                    if let attributes = IngestSQL.json(record.attributes) { fields["attributes"] = .string(attributes) }
                     return .object(fields)
                 }
             ).jsonText
@@ -418,29 +352,8 @@
             }
             for entry in pending where keys[entry.record.id] == nil {
                 // Created by another writer since the batch began.
-                stored[entry.position] = try await upsertEntity(entry.record, isNew: true, step: entry.eventIndex)
+                stored[entry.position] = try await write(.putEntity(entry.record, isNew: true), step: entry.eventIndex)
             }
-        }
-
-        /// Defines an entity one at a time: creates it, or updates the one held; `true` when it created it.
-        private mutating func upsertEntity(_ record: EntityRecord, isNew: Bool, step: Int) async throws -> Bool {
-            let (pk, created) = try await node(record.id, .entity, isNew: isNew, step: step)
-            try await execute(
-                """
-                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, entity.name),
-                    location = coalesce(excluded.location, entity.location),
-                    digest = coalesce(excluded.digest, entity.digest),
-                    size_bytes = coalesce(excluded.size_bytes, entity.size_bytes),
-                    created_at = coalesce(entity.created_at, excluded.created_at),
-                    attributes = coalesce(excluded.attributes, entity.attributes)
-                """,
-                [
-                    pk, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
-                    record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
-                ])
-            return created
         }
 
         /// Inserts the batch's relations in one statement; a relation already held (or repeated in the batch) keeps
@@ -457,7 +370,7 @@
             }
             // A missing time travels as Int64.min and missing attributes as "", turned back into NULL.
             let times = pending.map { $0.record.time?.microsecondsSinceEpoch ?? .min }
-            let texts = pending.map { Self.json($0.record.attributes) ?? "" }
+            let texts = pending.map { IngestSQL.json($0.record.attributes) ?? "" }
             let inserted = try await rows(
                 """
                 INSERT INTO relation (kind, subject_pk, object_pk, time, attributes)
@@ -480,11 +393,7 @@
                 let time: Int64? = times[index] == .min ? nil : times[index]
                 let attributes: String? = texts[index].isEmpty ? nil : texts[index]
                 guard time != nil || attributes != nil else { continue }  // nothing to change
-                try await execute(
-                    """
-                    UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
-                    WHERE subject_pk = ? AND object_pk = ? AND kind = ?
-                    """, [time, attributes, key.subject, key.object, key.kind])
+                try await execute(IngestSQL.updateRelation, [time, attributes, key.subject, key.object, key.kind])
             }
         }
 
@@ -546,22 +455,6 @@
             }
         }
 
-        private mutating func insertModelMetric(_ point: MetricPoint) async throws -> Bool {
-            guard let model = point.model else { return false }
-            return try await row(
-                """
-                INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (model_pk, key, step, time, value, run_pk, md5(dataset_name), md5(dataset_digest))
-                    DO NOTHING RETURNING 1
-                """,
-                [
-                    try await key(model), try await key(point.run), point.key, point.step,
-                    point.time?.microsecondsSinceEpoch, point.value.isNaN ? nil : point.value, point.dataset?.name,
-                    point.dataset?.digest,
-                ]) != nil
-        }
-
         /// Adds a sample unless an identical one is held; for a deleted run (`onlyResend`) only looks whether it is.
         private mutating func insert(_ sample: TelemetrySample, onlyResend: Bool) async throws -> Bool {
             let run = try await key(sample.run)
@@ -611,37 +504,19 @@
         mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) async throws {
             let keyed = deltas.compactMap { entry in series[entry.key].map { ($0, entry.value) } }
             for (pk, delta) in keyed.sorted(by: { $0.0 < $1.0 }) {
-                let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
-                let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
-                try await execute(
-                    """
-                    UPDATE metric_series SET
-                        point_count = point_count + ?1,
-                        last_value = CASE WHEN last_step IS NULL OR ?2 > last_step
-                            OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808))
-                            THEN ?4 ELSE last_value END,
-                        last_time = CASE WHEN last_step IS NULL OR ?2 > last_step
-                            OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808))
-                            THEN ?5 ELSE last_time END,
-                        last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
-                        min_value = CASE WHEN ?6 IS NULL THEN min_value ELSE least(min_value, ?6) END,
-                        max_value = CASE WHEN ?7 IS NULL THEN max_value ELSE greatest(max_value, ?7) END
-                    WHERE pk = ?8
-                    """,
-                    [
-                        Int64(delta.count), delta.lastStep, delta.lastTime, lastValue, lastTime, delta.minimum,
-                        delta.maximum, pk,
-                    ])
+                let statement = IngestSQL.updateSeries(delta, series: pk)
+                try await execute(statement.sql, statement.arguments.map(\.bindable))
             }
         }
+    }
 
-        static func json(_ attributes: [String: JSONValue]) -> String? {
-            attributes.isEmpty ? nil : JSONValue.object(attributes).jsonText
-        }
-
-        static func number(_ text: String) -> Double? {
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
-            return value
+    extension IngestSQL.Value {
+        fileprivate var bindable: any SQLBindable {
+            switch self {
+            case .int(let value): value
+            case .double(let value): value
+            case .text(let value): value
+            }
         }
     }
 #endif

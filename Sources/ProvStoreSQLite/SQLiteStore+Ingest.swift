@@ -153,16 +153,10 @@ struct IngestSession: IngestBackend {
         return key
     }
 
-    /// The key of a node, creating its row when the plan says it is new.
-    private mutating func node(_ id: ProvID, _ type: NodeType, isNew: Bool) throws -> Int64 {
-        guard isNew else { return try key(id) }
-        try db.cachedStatement(sql: "INSERT INTO node (id, node_type) VALUES (?, ?)")
-            .execute(arguments: [id.hex, type.rawValue])
-        keys[id] = db.lastInsertedRowID
-        return db.lastInsertedRowID
-    }
-
     // MARK: Writes
+
+    /// The shared statements, with this store's clock.
+    static let sql = IngestSQL(now: nowSQL)
 
     mutating func apply(_ steps: [IngestStep]) throws -> [Bool] {
         var stored: [Bool] = []
@@ -172,162 +166,42 @@ struct IngestSession: IngestBackend {
     }
 
     private mutating func apply(_ operation: IngestOperation) throws -> Bool {
+        if let node = operation.definedNode, node.isNew {
+            try db.cachedStatement(sql: "INSERT INTO node (id, node_type) VALUES (?, ?)")
+                .execute(arguments: [node.id.hex, node.type.rawValue])
+            keys[node.id] = db.lastInsertedRowID
+        }
+        if let statements = try Self.sql.statements(for: operation, classifier: classifier, key: key) {
+            var stored = operation.definedNode?.isNew ?? true
+            for statement in statements { stored = try run(statement) && stored }
+            return stored
+        }
         switch operation {
-        case .putExperiment(let record, let isNew):
-            try put(record, isNew: isNew)
-            return isNew
-        case .putRun(let record, let isNew):
-            try put(record, isNew: isNew)
-            return isNew
-        case .endRun(let record):
-            try db.cachedStatement(sql: "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?")
-                .execute(arguments: [
-                    record.status.rawValue, record.endedAt?.microsecondsSinceEpoch, try key(record.run),
-                ])
-        case .updateRun(let run, let columns):
-            try db.cachedStatement(
-                sql:
-                    "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ? WHERE node_pk = ?"
-            ).execute(arguments: [
-                columns.name, columns.status, columns.endedAt, try columns.parent.map(key), columns.kind, try key(run),
-            ])
-        case .putEntity(let record, let isNew):
-            try put(record, isNew: isNew)
-            return isNew
-        case .putAgent(let record, let isNew):
-            try put(record, isNew: isNew)
-            return isNew
         case .putRelation(let record): return try put(record)
-        case .insertParameter(let record):
-            try db.cachedStatement(
-                sql: "INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [
-                try key(record.run), record.key, record.value, Self.number(record.value),
-                classifier.term(for: record.key),
-            ])
-        case .setTag(let record):
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
-                    """
-            ).execute(arguments: [
-                try key(record.target), record.key, record.value, Self.number(record.value),
-                classifier.term(for: record.key),
-            ])
-        case .deleteTag(let deletion):
-            try db.cachedStatement(sql: "DELETE FROM tag WHERE node_pk = ? AND key = ?")
-                .execute(arguments: [try key(deletion.target), deletion.key])
-        case .touchExperiment(let experiment):
-            try db.cachedStatement(sql: "UPDATE experiment SET updated_at = \(Self.nowSQL) WHERE node_pk = ?")
-                .execute(arguments: [try key(experiment)])
-        case .setStage(let change): try apply(change)
         case .insertMetricPoint(let point): return try insert(point)
-        case .insertModelMetric(let point): return try insertModelMetric(point)
         case .insertTelemetry(let sample): return try insert(sample)
         case .replaceArchitecture(let record): try replace(record)
+        default: break
         }
         return true
     }
 
-    private mutating func put(_ record: ExperimentRecord, isNew: Bool) throws {
-        let pk = try node(record.id, .experiment, isNew: isNew)
-        // A new experiment takes the next number; a renamed one records when it changed.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
-                VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment),
-                    coalesce(?4, \(Self.nowSQL)))
-                ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
-                    description = coalesce(excluded.description, description),
-                    created_at = coalesce(created_at, excluded.created_at),
-                    updated_at = CASE WHEN name IS excluded.name THEN updated_at ELSE \(Self.nowSQL) END
-                """
-        ).execute(arguments: [pk, record.name, record.description, record.createdAt?.microsecondsSinceEpoch])
-    }
-
-    private mutating func put(_ record: RunStart, isNew: Bool) throws {
-        let pk = try node(record.id, .run, isNew: isNew)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
-                    parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, name),
-                    started_at = excluded.started_at
-                """
-        ).execute(arguments: [
-            pk, try key(record.experiment), try record.parent.map(key), record.kind.rawValue, record.name,
-            record.status.rawValue, record.startedAt.microsecondsSinceEpoch,
-        ])
-    }
-
-    private mutating func apply(_ change: LifecycleChange) throws {
-        let time = change.time?.microsecondsSinceEpoch
-        let stage = change.stage.rawValue
-        let pk = try key(change.target)
-        switch change.targetType {
-        case .run:
-            try db.cachedStatement(sql: "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?")
-                .execute(arguments: [stage, change.stage == .deleted ? time : nil, pk])
-        case .experiment:
-            // Deleting an experiment deletes its active runs with the same time; restoring it restores the runs
-            // that were deleted with it.
-            if change.stage == .deleted {
-                try db.cachedStatement(
-                    sql:
-                        "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
-                ).execute(arguments: [time, pk])
-            } else {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE run SET lifecycle = 'active', deleted_at = NULL
-                        WHERE experiment_pk = ?1 AND lifecycle = 'deleted'
-                            AND deleted_at IS (SELECT deleted_at FROM experiment WHERE node_pk = ?1)
-                        """
-                ).execute(arguments: [pk])
-            }
-            try db.cachedStatement(
-                sql:
-                    "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(Self.nowSQL) WHERE node_pk = ?"
-            ).execute(arguments: [stage, change.stage == .deleted ? time : nil, pk])
+    /// Runs a shared statement; `false` when one that returns a row when it stores something returned none.
+    private func run(_ statement: IngestSQL.Statement) throws -> Bool {
+        let prepared = try db.cachedStatement(sql: statement.sql)
+        let arguments = StatementArguments(statement.arguments.map(\.databaseValue))
+        guard statement.returnsRow else {
+            try prepared.execute(arguments: arguments)
+            return true
         }
-    }
-
-    private mutating func put(_ record: EntityRecord, isNew: Bool) throws {
-        let pk = try node(record.id, .entity, isNew: isNew)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, name),
-                    location = coalesce(excluded.location, location), digest = coalesce(excluded.digest, digest),
-                    size_bytes = coalesce(excluded.size_bytes, size_bytes),
-                    created_at = coalesce(created_at, excluded.created_at),
-                    attributes = coalesce(excluded.attributes, attributes)
-                """
-        ).execute(arguments: [
-            pk, record.kind.rawValue, record.name, record.location, record.digest, record.sizeBytes,
-            record.createdAt?.microsecondsSinceEpoch, Self.json(record.attributes),
-        ])
-    }
-
-    private mutating func put(_ record: AgentRecord, isNew: Bool) throws {
-        let pk = try node(record.id, .agent, isNew: isNew)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
-                ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                    attributes = coalesce(excluded.attributes, attributes)
-                """
-        ).execute(arguments: [pk, record.kind.rawValue, record.name, Self.json(record.attributes)])
+        return try Row.fetchOne(prepared, arguments: arguments) != nil
     }
 
     /// Adds a relation; one already held keeps its first time and takes newer attributes (`false`).
     private func put(_ record: RelationRecord) throws -> Bool {
         let (subject, object) = (try key(record.subject), try key(record.object))
         let time = record.time?.microsecondsSinceEpoch
-        let attributes = Self.json(record.attributes)
+        let attributes = IngestSQL.json(record.attributes)
         try db.cachedStatement(
             sql: """
                 INSERT INTO relation (kind, subject_pk, object_pk, time, attributes) VALUES (?, ?, ?, ?, ?)
@@ -335,12 +209,8 @@ struct IngestSession: IngestBackend {
                 """
         ).execute(arguments: [record.kind.rawValue, subject, object, time, attributes])
         if db.changesCount > 0 { return true }
-        try db.cachedStatement(
-            sql: """
-                UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
-                WHERE subject_pk = ? AND object_pk = ? AND kind = ?
-                """
-        ).execute(arguments: [time, attributes, subject, object, record.kind.rawValue])
+        try db.cachedStatement(sql: IngestSQL.updateRelation)
+            .execute(arguments: [time, attributes, subject, object, record.kind.rawValue])
         return false
     }
 
@@ -370,21 +240,6 @@ struct IngestSession: IngestBackend {
             point.value.isNaN ? nil : point.value,
         ])
         try statement.execute()
-        return db.changesCount > 0
-    }
-
-    private func insertModelMetric(_ point: MetricPoint) throws -> Bool {
-        guard let model = point.model else { return false }
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO model_metric
-                    (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            try key(model), try key(point.run), point.key, point.step, point.time?.microsecondsSinceEpoch,
-            point.value.isNaN ? nil : point.value, point.dataset?.name, point.dataset?.digest,
-        ])
         return db.changesCount > 0
     }
 
@@ -427,45 +282,19 @@ struct IngestSession: IngestBackend {
 
     /// Folds the batch's changes into each metric series' summary.
     mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                UPDATE metric_series SET
-                    point_count = point_count + ?,
-                    last_value = CASE WHEN last_step IS NULL OR ? > last_step
-                        OR (? = last_step AND ? >= coalesce(last_time, -9223372036854775808)) THEN ? ELSE last_value END,
-                    last_time = CASE WHEN last_step IS NULL OR ? > last_step
-                        OR (? = last_step AND ? >= coalesce(last_time, -9223372036854775808)) THEN ? ELSE last_time END,
-                    last_step = CASE WHEN last_step IS NULL OR ? > last_step THEN ? ELSE last_step END,
-                    min_value = CASE WHEN ? IS NULL THEN min_value WHEN min_value IS NULL THEN ? ELSE min(min_value, ?) END,
-                    max_value = CASE WHEN ? IS NULL THEN max_value WHEN max_value IS NULL THEN ? ELSE max(max_value, ?) END
-                WHERE pk = ?
-                """)
         for (seriesKey, delta) in deltas {
             guard let pk = series[seriesKey] else { continue }
-            let lastValue: Double? = delta.lastValue.isNaN ? nil : delta.lastValue
-            let lastTime: Int64? = delta.lastTime == .min ? nil : delta.lastTime
-            let comparableTime = delta.lastTime
-            let minimum = delta.minimum
-            let maximum = delta.maximum
-            try statement.execute(arguments: [
-                delta.count,
-                delta.lastStep, delta.lastStep, comparableTime, lastValue,
-                delta.lastStep, delta.lastStep, comparableTime, lastTime,
-                delta.lastStep, delta.lastStep,
-                minimum, minimum, minimum,
-                maximum, maximum, maximum,
-                pk,
-            ])
+            _ = try run(IngestSQL.updateSeries(delta, series: pk))
         }
     }
+}
 
-    static func json(_ attributes: [String: JSONValue]) -> String? {
-        attributes.isEmpty ? nil : JSONValue.object(attributes).jsonText
-    }
-
-    /// The text as a finite number, when it is one, for numeric comparisons in filters.
-    static func number(_ text: String) -> Double? {
-        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
-        return value
+extension IngestSQL.Value {
+    fileprivate var databaseValue: DatabaseValue {
+        switch self {
+        case .int(let value): value?.databaseValue ?? .null
+        case .double(let value): value?.databaseValue ?? .null
+        case .text(let value): value?.databaseValue ?? .null
+        }
     }
 }
