@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import ProvModel
 import ProvStore
+import ProvStoreSQLite
 import ProvTesting
 import Testing
 
@@ -31,12 +33,11 @@ struct MLflowTranslationTests {
     }
 
     static func createRun(
-        _ json: String, experiment: TrackedExperiment = experiment, heldRuns: Set<ProvID> = [],
-        client: String? = nil
+        _ json: String, experiment: TrackedExperiment = experiment, client: String? = nil
     ) throws -> MLflowTranslation.NewRun {
         try MLflowTranslation.createRun(
             try decode(CreateRunRequest.self, json), experiment: experiment, newID: { runID }, now: now,
-            client: client, heldRuns: heldRuns, randomName: { "random-name-1" })
+            client: client, randomName: { "random-name-1" })
     }
 
     // MARK: Identifiers
@@ -112,41 +113,40 @@ struct MLflowTranslationTests {
         #expect(time?.message.contains("'start_time'") == true)
     }
 
-    @Test("mlflow.parentRunId makes the run's parent only when the store holds that run")
-    func parents() throws {
+    @Test("mlflow.parentRunId is only a tag in the translation; the store makes a run it holds the parent")
+    func parents() async throws {
         let json = #"{"tags": [{"key": "mlflow.parentRunId", "value": "\#(Self.parentID.hex)"}]}"#
-        let body = try Self.decode(CreateRunRequest.self, json)
-        #expect(MLflowTranslation.parentCandidates(body.tags) == [Self.parentID])
-        let held = try Self.createRun(json, heldRuns: [Self.parentID])
-        guard case .runStart(let start)? = held.events.first else {
+        let new = try Self.createRun(json)
+        guard case .runStart(let start)? = new.events.first else {
             Issue.record("no run start")
             return
         }
-        #expect(start.parent == Self.parentID)
-        let unheld = try Self.createRun(json)
-        guard case .runStart(let orphan)? = unheld.events.first else {
-            Issue.record("no run start")
-            return
-        }
-        #expect(orphan.parent == nil)
-        #expect(
-            unheld.events.contains(
-                .tag(TagRecord(target: Self.runID, key: "mlflow.parentRunId", value: Self.parentID.hex))))
-
-        #expect(
-            MLflowTranslation.runTag(
-                Self.runID, key: "mlflow.parentRunId", value: Self.parentID.hex, heldRuns: [Self.parentID])
-                == [
-                    .tag(TagRecord(target: Self.runID, key: "mlflow.parentRunId", value: Self.parentID.hex)),
-                    .runUpdate(RunUpdate(run: Self.runID, parent: Self.parentID)),
-                ])
-        #expect(MLflowTranslation.runTag(Self.runID, key: "mlflow.parentRunId", value: "nope").count == 1)
+        #expect(start.parent == nil)
+        let tag = ProvEvent.tag(TagRecord(target: Self.runID, key: "mlflow.parentRunId", value: Self.parentID.hex))
+        #expect(new.events.contains(tag))
+        #expect(MLflowTranslation.runTag(Self.runID, key: "mlflow.parentRunId", value: Self.parentID.hex) == [tag])
         #expect(
             MLflowTranslation.runTag(Self.runID, key: "mlflow.runName", value: "n")
                 == [
                     .tag(TagRecord(target: Self.runID, key: "mlflow.runName", value: "n")),
                     .runUpdate(RunUpdate(run: Self.runID, name: "n")),
                 ])
+        // The store applies the tag inside the ingest: a run it holds becomes the parent, an unknown id stays a tag.
+        let store = try SQLiteStore.inMemory(logger: Logger(label: "provkit.test.translation"))
+        try await store.ingest([
+            .experiment(ExperimentRecord(id: Self.experiment.id, name: "exp")),
+            .runStart(RunStart(id: Self.parentID, experiment: Self.experiment.id, startedAt: Self.now)),
+        ])
+        try await store.ingest(new.events)
+        #expect(try await store.runDetail(Self.runID)?.run.parentID == Self.parentID)
+        let orphanID = ProvID(hex: "0190c0de000070008000000000000003")!
+        let orphan = try MLflowTranslation.createRun(
+            Self.decode(
+                CreateRunRequest.self, #"{"tags": [{"key": "mlflow.parentRunId", "value": "\#(orphanID.hex)"}]}"#),
+            experiment: Self.experiment, newID: { ProvID(hex: "0190c0de000070008000000000000004")! }, now: Self.now,
+            client: nil, randomName: { "o" })
+        try await store.ingest(orphan.events)
+        #expect(try await store.runDetail(orphan.run.id)?.run.parentID == nil)
     }
 
     @Test("updating a run: nothing to change is no events, a bad status is refused, a new name is also a tag")

@@ -27,18 +27,6 @@ extension ServerDependencies {
         return model
     }
 
-    /// Which of `candidates` (the runs `mlflow.parentRunId` tags name, ``MLflowTranslation/parentCandidates(_:)``)
-    /// are runs the store holds: only those become a run's parent.
-    ///
-    /// Read before the write, outside its transaction: the one place the MLflow translation depends on the store.
-    func heldRuns(_ candidates: some Sequence<ProvID>) async throws -> Set<ProvID> {
-        var held: Set<ProvID> = []
-        for candidate in Set(candidates) {
-            if try await store.node(candidate)?.type == .run { held.insert(candidate) }
-        }
-        return held
-    }
-
     /// Stores `events`, or, when there are none, checks that the run they would be about exists (404 otherwise).
     func write(_ events: [ProvEvent], about run: ProvID) async throws {
         if events.isEmpty {

@@ -23,11 +23,7 @@ struct MLflowMetricsController<Context: RequestContext>: MLflowResourceControlle
     func logBatch(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(LogBatchRequest.self, limit: limit)
         let id = try MLflowValidation.runID(body)
-        // (A batch over the limits is refused before it is looked at.)
-        let tags = body.tags ?? []
-        let heldRuns = try await dependencies.heldRuns(
-            tags.count <= MLflowValidation.maximumBatchTags ? MLflowTranslation.parentCandidates(tags) : [])
-        try await dependencies.write(try MLflowTranslation.logBatch(body, run: id, heldRuns: heldRuns), about: id)
+        try await dependencies.write(try MLflowTranslation.logBatch(body, run: id), about: id)
         return try JSONBody.response(EmptyResponse())
     }
 

@@ -12,13 +12,10 @@ struct MLflowRunsController<Context: RequestContext>: MLflowResourceController {
         let body = try await request.decodeJSON(CreateRunRequest.self, limit: limit)
         let experiment = try await dependencies.experiment(
             try MLflowValidation.experimentNumber(body.experiment_id ?? "0"))
-        // Only the last `mlflow.parentRunId` tag counts.
-        let heldRuns = try await dependencies.heldRuns(MLflowTranslation.parentCandidates(body.tags).suffix(1))
         var generator = SystemRandomNumberGenerator()
         let new = try MLflowTranslation.createRun(
             body, experiment: experiment, newID: { dependencies.ids.next() }, now: dependencies.clock(),
-            client: request.headers[.userAgent], heldRuns: heldRuns,
-            randomName: { RunNames.random(using: &generator) })
+            client: request.headers[.userAgent], randomName: { RunNames.random(using: &generator) })
         try await dependencies.write(new.events)
         var out = MLflowMapping.run(new.run)
         out.outputs = nil
@@ -55,9 +52,7 @@ struct MLflowRunsController<Context: RequestContext>: MLflowResourceController {
 
     func setTag(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(KeyValueRunRequest.self, limit: limit)
-        let heldRuns = try await dependencies.heldRuns(
-            MLflowTranslation.parentCandidates([KeyValueIn(key: body.key, value: body.value)]))
-        try await dependencies.write(try MLflowTranslation.setRunTag(body, heldRuns: heldRuns))
+        try await dependencies.write(try MLflowTranslation.setRunTag(body))
         return try JSONBody.response(EmptyResponse())
     }
 

@@ -120,12 +120,6 @@ enum MLflowTranslation {
 
     // MARK: Runs
 
-    /// The runs that the `mlflow.parentRunId` tags among `tags` may name, in order: their values that are run ids
-    /// (whether the store holds them is the caller's to find out: only a held run becomes a parent).
-    static func parentCandidates(_ tags: [KeyValueIn]?) -> [ProvID] {
-        (tags ?? []).compactMap { $0.key == "mlflow.parentRunId" ? $0.value.flatMap { ProvID(hex: $0) } : nil }
-    }
-
     /// A run to create: its events and the run as answered to the client (``TrackedRun/id`` is its id).
     struct NewRun: Sendable {
         var events: [ProvEvent]
@@ -136,12 +130,10 @@ enum MLflowTranslation {
     /// - Parameters:
     ///   - newID: makes the run's id (called once the request is known to be valid, but for its start time).
     ///   - client: the request's `User-Agent` header (the client library becomes a software agent).
-    ///   - heldRuns: which of the ``parentCandidates(_:)`` of its tags are runs the store holds (the one its last
-    ///     `mlflow.parentRunId` tag names becomes its parent).
     ///   - randomName: a name for a run that comes without one.
     static func createRun(
         _ body: CreateRunRequest, experiment: TrackedExperiment, newID: () -> ProvID, now: ProvTime, client: String?,
-        heldRuns: Set<ProvID> = [], randomName: () -> String
+        randomName: () -> String
     ) throws -> NewRun {
         guard experiment.lifecycle == .active else {
             throw APIError.invalid(
@@ -160,17 +152,16 @@ enum MLflowTranslation {
         let id = newID()
         let started =
             try body.start_time.map { try MLflowMapping.time(unixMilliseconds: $0.value, field: "start_time") } ?? now
-        // Nesting is a tag in MLflow; it becomes the run's parent when that run is here.
-        let parent = tags.last { $0.key == "mlflow.parentRunId" }.flatMap { ProvID(hex: $0.value) }
-            .flatMap { heldRuns.contains($0) ? $0 : nil }
         let user = body.user_id.flatMap { $0.isEmpty ? nil : $0 }
         let agents = [user.map(MLflowMapping.userAgent), MLflowMapping.clientAgent(client)].compactMap { $0 }
         var events: [ProvEvent] = agents.map { .agent($0) }
         events.append(
-            .runStart(RunStart(id: id, experiment: experiment.id, parent: parent, name: name, startedAt: started)))
+            .runStart(RunStart(id: id, experiment: experiment.id, name: name, startedAt: started)))
         for agent in agents {
             events.append(.relation(RelationRecord(.wasAssociatedWith, subject: id, object: agent.id, time: started)))
         }
+        // Nesting is a tag in MLflow: the store makes the run its `mlflow.parentRunId` tag names the parent, when it
+        // holds that run (IngestRules.parentRunTag).
         for (key, value) in tags {
             events.append(.tag(TagRecord(target: id, key: key, value: value)))
         }
@@ -211,29 +202,22 @@ enum MLflowTranslation {
         [.lifecycle(LifecycleChange(target: id, targetType: .run, stage: stage, time: time))]
     }
 
-    /// The events of setting a run tag: the tag, and for MLflow's own tags the change they stand for — a new name
-    /// (`mlflow.runName`), a new parent (`mlflow.parentRunId` naming a run in `heldRuns`; the store refuses a
-    /// cycle).
-    static func runTag(_ id: ProvID, key: String, value: String, heldRuns: Set<ProvID> = []) -> [ProvEvent] {
+    /// The events of setting a run tag: the tag, and for `mlflow.runName` the new name it stands for. (A
+    /// `mlflow.parentRunId` tag is only a tag here: the store makes the run it names the parent, when it holds that
+    /// run, and refuses a cycle — IngestRules.parentRunTag.)
+    static func runTag(_ id: ProvID, key: String, value: String) -> [ProvEvent] {
         var events: [ProvEvent] = [.tag(TagRecord(target: id, key: key, value: value))]
-        switch key {
-        case "mlflow.runName" where !value.isEmpty:
+        if key == "mlflow.runName", !value.isEmpty {
             events.append(.runUpdate(RunUpdate(run: id, name: value)))
-        case "mlflow.parentRunId":
-            if let parent = ProvID(hex: value), heldRuns.contains(parent) {
-                events.append(.runUpdate(RunUpdate(run: id, parent: parent)))
-            }
-        default:
-            break
         }
         return events
     }
 
     /// Setting a run tag (`runs/set-tag`).
-    static func setRunTag(_ body: KeyValueRunRequest, heldRuns: Set<ProvID> = []) throws -> [ProvEvent] {
+    static func setRunTag(_ body: KeyValueRunRequest) throws -> [ProvEvent] {
         let id = try MLflowValidation.runID(body)
         let key = try MLflowValidation.key(body.key)
-        return runTag(id, key: key, value: try MLflowValidation.tagValue(body.value, key: key), heldRuns: heldRuns)
+        return runTag(id, key: key, value: try MLflowValidation.tagValue(body.value, key: key))
     }
 
     /// Deleting a run tag: the run must be active and hold the tag.
@@ -266,7 +250,7 @@ enum MLflowTranslation {
 
     /// Logging parameters, tags and metrics at once (`runs/log-batch`), within MLflow's limits; no events when the
     /// batch is empty.
-    static func logBatch(_ body: LogBatchRequest, run id: ProvID, heldRuns: Set<ProvID> = []) throws -> [ProvEvent] {
+    static func logBatch(_ body: LogBatchRequest, run id: ProvID) throws -> [ProvEvent] {
         let metrics = body.metrics ?? []
         let params = body.params ?? []
         let tags = body.tags ?? []
@@ -292,7 +276,7 @@ enum MLflowTranslation {
             events.append(.parameter(ParameterRecord(run: id, key: key, value: value)))
         }
         for (key, value) in try Self.tags(tags) {
-            events += runTag(id, key: key, value: value, heldRuns: heldRuns)
+            events += runTag(id, key: key, value: value)
         }
         for (index, metric) in metrics.enumerated() {
             events.append(.metric(try MLflowMapping.metricPoint(metric, run: id, index: "metrics[\(index)].")))
