@@ -141,13 +141,8 @@
             try await connection.eachRow(
                 IngestFacts.nodeQuery(where: "n.id = ANY(?)"), [lookups.nodes.map(\.hex)], logger: logger
             ) { row in
-                let id = PostgresStore.id(row[0])
-                facts.nodes[id] = IngestFacts.node(
-                    type: row[1], lifecycle: row[2], experiment: (row[3] as String?).map(PostgresStore.id),
-                    parent: (row[4] as String?).map(PostgresStore.id), kind: row[5], name: row[6], status: row[7],
-                    startedAt: row[8], endedAt: row[9], deletedAt: row[10], experimentName: row[11],
-                    experimentDeletedAt: row[12])
-                keys[id] = row[13]
+                let (id, node, key) = IngestFacts.node(row)
+                (facts.nodes[id], keys[id]) = (node, key)
             }
             if lookups.experiments.contains(where: { facts.nodes[$0] == nil }) {
                 // Serializes experiment numbering among all writers until this transaction ends.
@@ -277,7 +272,7 @@
                     return key
                 } ?? []
             for statement in statements {
-                let arguments = statement.arguments.map(\.bindable)
+                let arguments = statement.arguments
                 if statement.returnsRow {
                     stored = try await row(statement.sql, arguments) != nil && stored
                 } else {
@@ -505,18 +500,9 @@
             let keyed = deltas.compactMap { entry in series[entry.key].map { ($0, entry.value) } }
             for (pk, delta) in keyed.sorted(by: { $0.0 < $1.0 }) {
                 let statement = IngestSQL.updateSeries(delta, series: pk)
-                try await execute(statement.sql, statement.arguments.map(\.bindable))
+                try await execute(statement.sql, statement.arguments)
             }
         }
     }
 
-    extension IngestSQL.Value {
-        fileprivate var bindable: any SQLBindable {
-            switch self {
-            case .int(let value): value
-            case .double(let value): value
-            case .text(let value): value
-            }
-        }
-    }
 #endif

@@ -110,12 +110,8 @@ struct IngestSession: IngestBackend {
         let nodes = try db.cachedStatement(sql: IngestFacts.nodeQuery(where: "n.id = ?"))
         for id in lookups.nodes {
             guard let row = try Row.fetchOne(nodes, arguments: [id.hex]) else { continue }
-            facts.nodes[id] = IngestFacts.node(
-                type: row[1], lifecycle: row[2], experiment: (row[3] as String?).map(SQLiteStore.storedID),
-                parent: (row[4] as String?).map(SQLiteStore.storedID), kind: row[5], name: row[6], status: row[7],
-                startedAt: row[8], endedAt: row[9], deletedAt: row[10], experimentName: row[11],
-                experimentDeletedAt: row[12])
-            keys[id] = row[13]
+            let (_, node, key) = IngestFacts.node(row)
+            (facts.nodes[id], keys[id]) = (node, key)
         }
         let names = try db.cachedStatement(
             sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?")
@@ -285,16 +281,6 @@ struct IngestSession: IngestBackend {
         for (seriesKey, delta) in deltas {
             guard let pk = series[seriesKey] else { continue }
             _ = try run(IngestSQL.updateSeries(delta, series: pk))
-        }
-    }
-}
-
-extension IngestSQL.Value {
-    fileprivate var databaseValue: DatabaseValue {
-        switch self {
-        case .int(let value): value?.databaseValue ?? .null
-        case .double(let value): value?.databaseValue ?? .null
-        case .text(let value): value?.databaseValue ?? .null
         }
     }
 }

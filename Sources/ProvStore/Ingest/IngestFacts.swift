@@ -113,9 +113,8 @@ public struct StoredExperiment: Sendable, Equatable {
 
 extension IngestFacts {
     /// The SQL that reads ``StoredNode``s, for the SQL back-ends (tables `node`, `run`, `experiment` of both
-    /// schemas), filtered by `condition` on `n.id`. Columns: id, type, lifecycle, the run's experiment id, parent id,
-    /// kind, name, status, start, end and deletion time, the experiment's name and deletion time, and the node's key.
-    public static func nodeQuery(where condition: String) -> String {
+    /// schemas), filtered by `condition` on `n.id`; ``node(_:)`` reads its rows.
+    package static func nodeQuery(where condition: String) -> String {
         """
         SELECT n.id, n.node_type, coalesce(r.lifecycle, x.lifecycle, 'active'), re.id, rp.id, r.kind, r.name,
             r.status, r.started_at, r.ended_at, r.deleted_at, x.name, x.deleted_at, n.pk
@@ -128,23 +127,19 @@ extension IngestFacts {
         """
     }
 
-    /// A node from the columns of ``nodeQuery(where:)`` (after the id, before the key), as the store decoded them.
-    public static func node(
-        type: String, lifecycle: String, experiment: ProvID?, parent: ProvID?, kind: String?, name: String?,
-        status: String?, startedAt: Int64?, endedAt: Int64?, deletedAt: Int64?, experimentName: String?,
-        experimentDeletedAt: Int64?
-    ) -> StoredNode {
-        let type = NodeType(rawValue: type) ?? .entity
-        var node = StoredNode(type: type, active: lifecycle == LifecycleStage.active.rawValue)
-        if type == .run, let experiment {
+    /// A row of ``nodeQuery(where:)``: the node's id, the node as the rules see it, and its integer key.
+    package static func node(_ row: any SQLRowReading) -> (id: ProvID, node: StoredNode, key: Int64) {
+        let type = NodeType(rawValue: row.string(1)) ?? .entity
+        var node = StoredNode(type: type, active: row.string(2) == LifecycleStage.active.rawValue)
+        if type == .run, let experiment = row.optionalID(3) {
             node.run = StoredRun(
-                experiment: experiment, parent: parent, kind: kind ?? RunKind.workflow.rawValue, name: name,
-                status: status ?? RunStatus.running.rawValue, startedAt: startedAt ?? .min, endedAt: endedAt,
-                deletedAt: deletedAt)
+                experiment: experiment, parent: row.optionalID(4), kind: row.text(at: 5) ?? RunKind.workflow.rawValue,
+                name: row.text(at: 6), status: row.text(at: 7) ?? RunStatus.running.rawValue,
+                startedAt: row.integer(at: 8) ?? .min, endedAt: row.integer(at: 9), deletedAt: row.integer(at: 10))
         }
-        if type == .experiment, let experimentName {
-            node.experiment = StoredExperiment(name: experimentName, deletedAt: experimentDeletedAt)
+        if type == .experiment, let name = row.text(at: 11) {
+            node.experiment = StoredExperiment(name: name, deletedAt: row.integer(at: 12))
         }
-        return node
+        return (row.id(0), node, row.int64(13))
     }
 }

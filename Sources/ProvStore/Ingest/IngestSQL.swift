@@ -7,17 +7,17 @@ public import ProvModel
 // PostgreSQL) stay in each back-end.
 
 /// The shared SQL of ``IngestOperation``s, for a store whose clock in microseconds since the epoch is `now`.
-public struct IngestSQL: Sendable {
+package struct IngestSQL: Sendable {
     /// An SQL expression for the store's clock, in microseconds since the epoch.
-    public let now: String
+    package let now: String
 
-    public init(now: String) {
+    package init(now: String) {
         self.now = now
     }
 
     /// ``IngestOperation/putExperiment(_:isNew:)``: node key, name, description, creation time. A new experiment
     /// takes the next number; a renamed one records when it changed.
-    public var putExperiment: String {
+    package var putExperiment: String {
         """
         INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment), coalesce(?4, \(now)))
@@ -29,22 +29,22 @@ public struct IngestSQL: Sendable {
     }
 
     /// ``IngestOperation/putRun(_:isNew:)``: node key, experiment key, parent key, kind, name, status, start.
-    public static let putRun = """
+    package static let putRun = """
         INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk, parent_pk = excluded.parent_pk,
             kind = excluded.kind, name = coalesce(excluded.name, run.name), started_at = excluded.started_at
         """
 
     /// ``IngestOperation/endRun(_:)``: status, end, run key.
-    public static let endRun = "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?"
+    package static let endRun = "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?"
 
     /// ``IngestOperation/updateRun(_:_:)``: name, status, end, new parent key or NULL, kind, run key.
-    public static let updateRun =
+    package static let updateRun =
         "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ? WHERE node_pk = ?"
 
     /// ``IngestOperation/putEntity(_:isNew:)``: node key, kind, name, location, digest, size, creation time,
     /// attributes (JSON text).
-    public static let putEntity = """
+    package static let putEntity = """
         INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, entity.name),
@@ -55,7 +55,7 @@ public struct IngestSQL: Sendable {
         """
 
     /// ``IngestOperation/putAgent(_:isNew:)``: node key, kind, name, attributes (JSON text).
-    public static let putAgent = """
+    package static let putAgent = """
         INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
         ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
             attributes = coalesce(excluded.attributes, agent.attributes)
@@ -63,60 +63,60 @@ public struct IngestSQL: Sendable {
 
     /// A relation already held keeps its first time and takes newer attributes: time, attributes, subject key,
     /// object key, kind.
-    public static let updateRelation = """
+    package static let updateRelation = """
         UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
         WHERE subject_pk = ? AND object_pk = ? AND kind = ?
         """
 
     /// ``IngestOperation/setTag(_:)``: node key, key, value, value as a number, term.
-    public static let setTag = """
+    package static let setTag = """
         INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
         """
 
     /// ``IngestOperation/deleteTag(_:)``: node key, key.
-    public static let deleteTag = "DELETE FROM tag WHERE node_pk = ? AND key = ?"
+    package static let deleteTag = "DELETE FROM tag WHERE node_pk = ? AND key = ?"
 
     /// ``IngestOperation/touchExperiment(_:)``: experiment key.
-    public var touchExperiment: String { "UPDATE experiment SET updated_at = \(now) WHERE node_pk = ?" }
+    package var touchExperiment: String { "UPDATE experiment SET updated_at = \(now) WHERE node_pk = ?" }
 
     /// ``IngestOperation/setStage(_:)`` of a run: stage, deletion time, run key.
-    public static let setRunStage = "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?"
+    package static let setRunStage = "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?"
 
     /// ``IngestOperation/setStage(_:)`` of an experiment, run before `setExperimentStage`: deleting deletes its
     /// active runs with the same time (deletion time, experiment key) ...
-    public static let deleteExperimentRuns =
+    package static let deleteExperimentRuns =
         "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
 
     /// ... and restoring restores the runs that were deleted with it (experiment key).
-    public static let restoreExperimentRuns = """
+    package static let restoreExperimentRuns = """
         UPDATE run SET lifecycle = 'active', deleted_at = NULL
         WHERE experiment_pk = ?1 AND lifecycle = 'deleted' AND (deleted_at = (SELECT deleted_at FROM experiment
             WHERE node_pk = ?1) OR (deleted_at IS NULL AND (SELECT deleted_at FROM experiment WHERE node_pk = ?1) IS NULL))
         """
 
     /// ``IngestOperation/setStage(_:)`` of an experiment: stage, deletion time, experiment key.
-    public var setExperimentStage: String {
+    package var setExperimentStage: String {
         "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(now) WHERE node_pk = ?"
     }
 
     /// ``IngestOperation/insertParameter(_:)``: node key, key, value, value as a number, term; returns a row when
     /// the parameter is new.
-    public static let insertParameter = """
+    package static let insertParameter = """
         INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
         """
 
     /// ``IngestOperation/insertModelMetric(_:)``: model key, run key, key, step, time, value, dataset name and
     /// digest; returns a row when the point is new.
-    public static let insertModelMetric = """
+    package static let insertModelMetric = """
         INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
         """
 
     /// Folds a batch's ``MetricSeriesDelta`` into a series' summary: count, last step, last time (`Int64.min` for
     /// none), last value, last time or NULL, minimum, maximum, series key.
-    public static let updateSeries = """
+    package static let updateSeries = """
         UPDATE metric_series SET
             point_count = point_count + ?1,
             last_value = CASE WHEN last_step IS NULL OR ?2 > last_step
@@ -133,24 +133,17 @@ public struct IngestSQL: Sendable {
 }
 
 extension IngestSQL {
-    /// A value bound to a placeholder.
-    public enum Value: Sendable, Equatable {
-        case int(Int64?)
-        case double(Double?)
-        case text(String?)
-    }
-
     /// Statement text and the values bound to its placeholders in order.
-    public struct Statement: Sendable, Equatable {
-        public var sql: String
-        public var arguments: [Value]
+    package struct Statement: Sendable, Equatable {
+        package var sql: String
+        package var arguments: [SQLValue]
         /// Whether the statement returns a row when it stores something new (`RETURNING 1`).
-        public var returnsRow = false
+        package var returnsRow = false
     }
 
     /// The statements of an operation that both stores write alike, in order, given the keys of the nodes it names
     /// (a new node's row already written); `nil` for an operation each store writes its own way.
-    public func statements(
+    package func statements(
         for operation: IngestOperation, classifier: KeyClassifier, key: (ProvID) throws -> Int64
     ) throws -> [Statement]? {
         switch operation {
@@ -242,8 +235,8 @@ extension IngestSQL {
     }
 
     private func stageStatements(_ change: LifecycleChange, key: Int64) throws -> [Statement] {
-        let deletedAt: Value = .time(change.stage == .deleted ? change.time : nil)
-        let stage: Value = .text(change.stage.rawValue)
+        let deletedAt: SQLValue = .time(change.stage == .deleted ? change.time : nil)
+        let stage: SQLValue = .text(change.stage.rawValue)
         switch change.targetType {
         case .run:
             return [Statement(sql: Self.setRunStage, arguments: [stage, deletedAt, .int(key)])]
@@ -259,12 +252,12 @@ extension IngestSQL {
     /// The arguments of a parameter or tag: node key, key, value, value as a number, term.
     private static func keyedValue(
         _ node: ProvID, _ name: String, _ value: String, _ classifier: KeyClassifier, _ key: (ProvID) throws -> Int64
-    ) throws -> [Value] {
+    ) throws -> [SQLValue] {
         [.int(try key(node)), .text(name), .text(value), .double(number(value)), .text(classifier.term(for: name))]
     }
 
     /// The statement that folds a batch's changes into the summary of the series `pk`.
-    public static func updateSeries(_ delta: MetricSeriesDelta, series pk: Int64) -> Statement {
+    package static func updateSeries(_ delta: MetricSeriesDelta, series pk: Int64) -> Statement {
         Statement(
             sql: updateSeries,
             arguments: [
@@ -276,20 +269,20 @@ extension IngestSQL {
     }
 
     /// Attributes as stored: JSON text, `nil` for none.
-    public static func json(_ attributes: [String: JSONValue]) -> String? {
+    package static func json(_ attributes: [String: JSONValue]) -> String? {
         attributes.isEmpty ? nil : JSONValue.object(attributes).jsonText
     }
 
     /// The text as a finite number, when it is one, for numeric comparisons in filters.
-    public static func number(_ text: String) -> Double? {
+    package static func number(_ text: String) -> Double? {
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
         return value
     }
 }
 
-extension IngestSQL.Value {
+extension SQLValue {
     /// A time as stored: microseconds since the epoch.
-    static func time(_ time: ProvTime?) -> Self { .int(time?.microsecondsSinceEpoch) }
+    fileprivate static func time(_ time: ProvTime?) -> Self { .int(time?.microsecondsSinceEpoch) }
 }
 
 extension IngestOperation {
