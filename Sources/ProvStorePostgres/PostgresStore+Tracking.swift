@@ -15,10 +15,12 @@
                     logger: logger)
                 if let artifactLocation {
                     _ = try await connection.run(
-                        SQLKeyRead.keys(TrackingWrites.setArtifactLocation(artifactLocation, of: record.id)),
+                        SQLEffect.effect(TrackingWrites.setArtifactLocation(artifactLocation, of: record.id)),
                         logger: logger)
                 }
-                guard let created = try await connection.run(TrackingSQL(.postgresql).experiment(.id(record.id)), logger: logger)
+                guard
+                    let created = try await connection.run(
+                        TrackingSQL(.postgresql).experiment(.id(record.id)), logger: logger)
                 else {
                     throw StoreError(.backend, "the new experiment \(record.id.hex) could not be read back")
                 }
@@ -39,7 +41,8 @@
                     _ = try await PostgresIngestSession.apply(
                         [.experiment(record)], connection: connection, classifier: classifier, logger: logger)
                 }
-                _ = try await connection.run(SQLKeyRead.keys(TrackingWrites.makeDefault(named: record.name)), logger: logger)
+                _ = try await connection.run(
+                    SQLEffect.effect(TrackingWrites.makeDefault(named: record.name)), logger: logger)
                 guard let created = try await connection.run(tracking.experiment(.number(0)), logger: logger) else {
                     throw StoreError(.backend, "the default experiment could not be read back")
                 }

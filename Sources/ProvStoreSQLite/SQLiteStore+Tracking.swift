@@ -12,7 +12,7 @@ extension SQLiteStore {
         return try await write { db in
             _ = try IngestSession.apply([.experiment(record)] + tags.map { .tag($0) }, db: db, classifier: classifier)
             if let artifactLocation {
-                _ = try db.run(SQLKeyRead.keys(TrackingWrites.setArtifactLocation(artifactLocation, of: record.id)))
+                _ = try db.run(SQLEffect.effect(TrackingWrites.setArtifactLocation(artifactLocation, of: record.id)))
             }
             guard let created = try db.run(TrackingSQL(.sqlite).experiment(.id(record.id))) else {
                 throw StoreError(.backend, "the new experiment \(record.id.hex) could not be read back")
@@ -29,7 +29,7 @@ extension SQLiteStore {
             if try db.run(tracking.experiment(.name(record.name))) == nil {
                 _ = try IngestSession.apply([.experiment(record)], db: db, classifier: classifier)
             }
-            _ = try db.run(SQLKeyRead.keys(TrackingWrites.makeDefault(named: record.name)))
+            _ = try db.run(SQLEffect.effect(TrackingWrites.makeDefault(named: record.name)))
             guard let created = try db.run(tracking.experiment(.number(0))) else {
                 throw StoreError(.backend, "the default experiment could not be read back")
             }

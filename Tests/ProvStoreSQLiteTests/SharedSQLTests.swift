@@ -71,7 +71,8 @@ struct SharedSQLTests {
     func badInput() throws {
         let sql = SearchSQL(.sqlite)
         #expect(throws: StoreError.self) {
-            try sql.comparison("r.started_at", SearchClause(.attribute(.startTime), .less, .string("soon")), numeric: true)
+            try sql.comparison(
+                "r.started_at", SearchClause(.attribute(.startTime), .less, .string("soon")), numeric: true)
         }
         #expect(throws: StoreError.self) {
             try sql.comparison("r.name", SearchClause(.attribute(.name), .in, .string("a")), numeric: false)
@@ -107,8 +108,13 @@ struct SharedSQLTests {
                 switch statements {
                 case 1:
                     [
-                        FakeRow([5, run.hex, experiment.hex, 3, "mlflow-artifacts:/3", "b", "FINISHED", 1_000, nil, "active", nil]),
-                        FakeRow([7, experiment.hex, experiment.hex, 3, "x", nil, "RUNNING", 2_000, nil, "deleted", "ana"]),
+                        FakeRow([
+                            5, run.hex, experiment.hex, 3, "mlflow-artifacts:/3", "b", "FINISHED", 1_000, nil, "active",
+                            nil,
+                        ]),
+                        FakeRow([
+                            7, experiment.hex, experiment.hex, 3, "x", nil, "RUNNING", 2_000, nil, "deleted", "ana",
+                        ]),
                     ]
                 case 2: [FakeRow([5, "lr", "0.1"])]
                 case 4: [FakeRow([5, "acc", nil, 2, nil])]

@@ -165,7 +165,9 @@ package struct GraphSQL: Sendable {
             arguments += [.text(condition.key), .double(number)]
         }
         for term in filter.terms {
-            let tables = [("parameter", "node_pk"), ("tag", "node_pk"), ("metric_series", "run_pk"), ("telemetry_key", "run_pk")]
+            let tables = [
+                ("parameter", "node_pk"), ("tag", "node_pk"), ("metric_series", "run_pk"), ("telemetry_key", "run_pk"),
+            ]
             clauses.append(
                 "("
                     + tables.map { table, owner in
@@ -439,7 +441,8 @@ package struct GraphSQL: Sendable {
                 Step({ state in
                     state.root.map { _ in
                         SQLStatement(
-                            Self.keyedNodeSelect + " WHERE " + dialect.inList("n.pk"), [.ints(Array(state.depths.keys))])
+                            Self.keyedNodeSelect + " WHERE " + dialect.inList("n.pk"), [.ints(Array(state.depths.keys))]
+                        )
                     }
                 }) { state, row in
                     state.nodes.append(
@@ -457,7 +460,8 @@ package struct GraphSQL: Sendable {
                 }) { state, row in
                     state.edges.append(
                         LineageEdge(
-                            kind: RelationKind(rawValue: row.string(0)) ?? .used, subject: row.id(1), object: row.id(2)))
+                            kind: RelationKind(rawValue: row.string(0)) ?? .used, subject: row.id(1), object: row.id(2))
+                    )
                 },
             ]
         ) { state in

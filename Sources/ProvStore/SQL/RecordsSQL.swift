@@ -20,7 +20,8 @@ package struct RecordsSQL: Sendable {
             return collect(
                 AnySQLRead(
                     ids.then { ids in
-                        SQLKeyRead.keys(SQLStatement("SELECT pk FROM node WHERE \(dialect.inList("id"))", [.texts(ids)]))
+                        SQLKeyRead.keys(
+                            SQLStatement("SELECT pk FROM node WHERE \(dialect.inList("id"))", [.texts(ids)]))
                     }.map { Set($0) }), includePoints: includePoints)
         case .run(let id):
             nodes = roots(
@@ -138,7 +139,8 @@ package struct RecordsSQL: Sendable {
                     ) { state, row in
                         state.records.experiments.append(
                             ExperimentRecord(
-                                id: row.id(0), name: row.string(1), description: row.text(at: 2), createdAt: row.time(3)))
+                                id: row.id(0), name: row.string(1), description: row.text(at: 2), createdAt: row.time(3)
+                            ))
                     },
                     step(
                         """
@@ -154,7 +156,8 @@ package struct RecordsSQL: Sendable {
                                 start: RunStart(
                                     id: row.id(0), experiment: row.id(1), parent: row.optionalID(2),
                                     kind: RunKind(rawValue: row.string(3)), name: row.text(at: 4),
-                                    startedAt: row.requiredTime(6), status: status == .scheduled ? .scheduled : .running),
+                                    startedAt: row.requiredTime(6), status: status == .scheduled ? .scheduled : .running
+                                ),
                                 status: status, endedAt: row.time(7)))
                     },
                     step(
@@ -295,7 +298,8 @@ package struct RecordsSQL: Sendable {
         }
         // Runs whose parent is outside the scope keep no dangling parent.
         let runIDs = Set(records.runs.map(\.start.id))
-        for index in records.runs.indices where records.runs[index].start.parent.map({ !runIDs.contains($0) }) ?? false {
+        for index in records.runs.indices where records.runs[index].start.parent.map({ !runIDs.contains($0) }) ?? false
+        {
             records.runs[index].start.parent = nil
         }
         // A model outside the scope is not referenced.

@@ -128,7 +128,8 @@ package enum TrackingWrites {
                 ) { state, _ in state.taken = true },
                 .init({ state in
                     if state.taken {
-                        throw StoreError(.invalidQuery, "another experiment already has the number \(experiment.number)")
+                        throw StoreError(
+                            .invalidQuery, "another experiment already has the number \(experiment.number)")
                     }
                     return SQLStatement(
                         """
@@ -136,7 +137,8 @@ package enum TrackingWrites {
                         WHERE node_pk = (SELECT pk FROM node WHERE id = ?) RETURNING 1
                         """,
                         [
-                            .int(experiment.number), .text(location), .int(experiment.updatedAt?.microsecondsSinceEpoch),
+                            .int(experiment.number), .text(location),
+                            .int(experiment.updatedAt?.microsecondsSinceEpoch),
                             .text(experiment.id.hex),
                         ])
                 }) { state, _ in state.updated = true },

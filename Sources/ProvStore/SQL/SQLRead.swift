@@ -27,7 +27,9 @@ extension SQLRowReading {
     package func id(_ index: Int) -> ProvID { ProvID(hex: string(index)) ?? ProvID(high: 0, low: 0) }
 
     /// An identifier that may be NULL.
-    package func optionalID(_ index: Int) -> ProvID? { text(at: index).map { ProvID(hex: $0) ?? ProvID(high: 0, low: 0) } }
+    package func optionalID(_ index: Int) -> ProvID? {
+        text(at: index).map { ProvID(hex: $0) ?? ProvID(high: 0, low: 0) }
+    }
 
     /// A time in microseconds since the epoch, `nil` when NULL.
     package func time(_ index: Int) -> ProvTime? { integer(at: index).map { ProvTime(microsecondsSinceEpoch: $0) } }
@@ -128,6 +130,16 @@ extension SQLSteps where State == [Int64], Output == [Int64] {
     }
 }
 
+/// Statements run for their effect (an UPDATE, say); the result counts the rows they returned.
+package typealias SQLEffect = SQLSteps<Int, Int>
+
+extension SQLSteps where State == Int, Output == Int {
+    /// Runs `statements` in order for their effect.
+    package static func effect(_ statements: SQLStatement...) -> SQLSteps {
+        SQLSteps(0, statements.map { statement in Step(statement) { count, _ in count += 1 } })
+    }
+}
+
 /// A read, then another made from its result.
 package struct SQLThen<First: SQLRead, Second: SQLRead>: SQLRead {
     private var first: First
@@ -170,4 +182,3 @@ extension SQLRead {
         then { output in SQLSteps(output, [], finish: transform) }
     }
 }
-

@@ -97,7 +97,8 @@ package struct TrackingSQL: Sendable {
             case .attribute(.lastUpdateTime): query.order("coalesce(x.updated_at, x.created_at)", order.ascending)
             case .tag(let key):
                 query.order(
-                    "(SELECT value FROM tag t WHERE t.node_pk = x.node_pk AND t.key = ?)", order.ascending, [.text(key)])
+                    "(SELECT value FROM tag t WHERE t.node_pk = x.node_pk AND t.key = ?)", order.ascending, [.text(key)]
+                )
             default: throw SearchSQL.unsupported(order.key, in: "experiment")
             }
         }
@@ -403,7 +404,9 @@ package struct TrackingSQL: Sendable {
         for clause in search.filter {
             switch clause.key {
             case .attribute(let attribute):
-                guard let sql = expression(attribute) else { throw SearchSQL.unsupported(clause.key, in: "logged-model") }
+                guard let sql = expression(attribute) else {
+                    throw SearchSQL.unsupported(clause.key, in: "logged-model")
+                }
                 try query.compare(sql, clause, numeric: attribute.isNumeric)
             case .metric(let key):
                 try query.exists(
@@ -420,7 +423,9 @@ package struct TrackingSQL: Sendable {
         for order in search.orderBy {
             switch order.key {
             case .attribute(let attribute):
-                guard let sql = expression(attribute) else { throw SearchSQL.unsupported(order.key, in: "logged-model") }
+                guard let sql = expression(attribute) else {
+                    throw SearchSQL.unsupported(order.key, in: "logged-model")
+                }
                 query.order(sql, order.ascending, missingLast: true)
             case .metric(let key):
                 query.order(
