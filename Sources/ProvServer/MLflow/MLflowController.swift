@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import ProvModel
 import ProvStore
 
 /// The MLflow tracking API (`/api/2.0/mlflow/...`, also under `/ajax-api/2.0/mlflow/...` as MLflow's server
@@ -72,6 +73,26 @@ extension MLflowResourceController {
     var store: any ProvenanceStore { dependencies.store }
     /// The largest request body the MLflow routes read.
     var limit: Int { dependencies.configuration.maxRequestBytes }
+
+    /// Decodes a request, writes the events `translate` makes of it and answers `{}`.
+    func record<Body: Decodable>(
+        _ request: Request, _ type: Body.Type, _ translate: (Body) throws -> [ProvEvent]
+    ) async throws -> Response {
+        let body = try await request.decodeJSON(type, limit: limit)
+        try await dependencies.write(try translate(body))
+        return try JSONBody.response(EmptyResponse())
+    }
+
+    /// Decodes a request about a run, writes the events `translate` makes of it (given the run and the time) and
+    /// answers `{}`; a request with nothing to record only checks that the run exists.
+    func record<Body: Decodable & RunRequest>(
+        _ request: Request, _ type: Body.Type, aboutRun translate: (Body, ProvID, ProvTime) throws -> [ProvEvent]
+    ) async throws -> Response {
+        let body = try await request.decodeJSON(type, limit: limit)
+        let id = try MLflowValidation.runID(body)
+        try await dependencies.write(try translate(body, id, dependencies.clock()), about: id)
+        return try JSONBody.response(EmptyResponse())
+    }
 }
 
 extension MLflowInt64 {

@@ -9,41 +9,24 @@ struct MLflowMetricsController<Context: RequestContext>: MLflowResourceControlle
     let dependencies: ServerDependencies
 
     func logMetric(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(LogMetricRequest.self, limit: limit)
-        try await dependencies.write(try MLflowTranslation.logMetric(body))
-        return try JSONBody.response(EmptyResponse())
+        try await record(request, LogMetricRequest.self, MLflowTranslation.logMetric)
     }
 
     func logParameter(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(KeyValueRunRequest.self, limit: limit)
-        try await dependencies.write(try MLflowTranslation.logParameter(body))
-        return try JSONBody.response(EmptyResponse())
+        try await record(request, KeyValueRunRequest.self, MLflowTranslation.logParameter)
     }
 
     func logBatch(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(LogBatchRequest.self, limit: limit)
-        let id = try MLflowValidation.runID(body)
-        try await dependencies.write(try MLflowTranslation.logBatch(body, run: id), about: id)
-        return try JSONBody.response(EmptyResponse())
+        try await record(
+            request, LogBatchRequest.self, aboutRun: { body, id, _ in try MLflowTranslation.logBatch(body, run: id) })
     }
 
     func logInputs(_ request: Request, context: Context) async throws -> Response {
-        try await logToRun(request, LogInputsRequest.self, MLflowTranslation.logInputs)
+        try await record(request, LogInputsRequest.self, aboutRun: MLflowTranslation.logInputs)
     }
 
     func logOutputs(_ request: Request, context: Context) async throws -> Response {
-        try await logToRun(request, LogOutputsRequest.self, MLflowTranslation.logOutputs)
-    }
-
-    /// Decodes a request about a run, turns it into events with `translate` (given the run and the time) and writes
-    /// them; a request with nothing to record only checks that the run exists.
-    private func logToRun<Body: Decodable & RunRequest>(
-        _ request: Request, _ type: Body.Type, _ translate: (Body, ProvID, ProvTime) throws -> [ProvEvent]
-    ) async throws -> Response {
-        let body = try await request.decodeJSON(type, limit: limit)
-        let id = try MLflowValidation.runID(body)
-        try await dependencies.write(try translate(body, id, dependencies.clock()), about: id)
-        return try JSONBody.response(EmptyResponse())
+        try await record(request, LogOutputsRequest.self, aboutRun: MLflowTranslation.logOutputs)
     }
 
     func getMetricHistory(_ request: Request, context: Context) async throws -> Response {

@@ -44,16 +44,13 @@ struct MLflowRunsController<Context: RequestContext>: MLflowResourceController {
     }
 
     private func changeRunStage(_ request: Request, to stage: LifecycleStage) async throws -> Response {
-        let body = try await request.decodeJSON(RunIDRequest.self, limit: limit)
-        let id = try MLflowValidation.runID(body)
-        try await dependencies.write(MLflowTranslation.runStage(id, to: stage, time: dependencies.clock()))
-        return try JSONBody.response(EmptyResponse())
+        try await record(request, RunIDRequest.self) { body in
+            MLflowTranslation.runStage(try MLflowValidation.runID(body), to: stage, time: dependencies.clock())
+        }
     }
 
     func setTag(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(KeyValueRunRequest.self, limit: limit)
-        try await dependencies.write(try MLflowTranslation.setRunTag(body))
-        return try JSONBody.response(EmptyResponse())
+        try await record(request, KeyValueRunRequest.self, MLflowTranslation.setRunTag)
     }
 
     func deleteTag(_ request: Request, context: Context) async throws -> Response {
