@@ -133,9 +133,12 @@
         }
 
         /// Runs the connection pool until graceful shutdown or cancellation; calls made meanwhile are served, calls
-        /// made afterwards fail with ``StoreError`` `.unavailable`. Run it once.
+        /// made afterwards fail with ``StoreError`` `.unavailable`. The pool runs once: a second call returns at once.
         public func run() async throws {
-            phase.start()
+            guard phase.start() else {
+                logger.warning("store.run.repeated", metadata: ["store.location": "\(location)"])
+                return
+            }
             await client.run()  // returns on graceful shutdown or cancellation, having closed its connections
             phase.stop()
             logger.debug("store.closed", metadata: ["store.location": "\(location)"])

@@ -27,14 +27,17 @@
             phase.withLock { if case .stopped = $0 { true } else { false } }
         }
 
-        /// The service runs: the calls waiting for it go on.
-        func start() {
-            let waiting = phase.withLock { phase -> [CheckedContinuation<Void, any Error>] in
-                guard case .starting(let waiting, _) = phase else { return [] }
+        /// The service runs: the calls waiting for it go on. Returns `false` (and changes nothing) when it had
+        /// started before.
+        func start() -> Bool {
+            let waiting = phase.withLock { phase -> [CheckedContinuation<Void, any Error>]? in
+                guard case .starting(let waiting, _) = phase else { return nil }
                 phase = .running
                 return Array(waiting.values)
             }
+            guard let waiting else { return false }
             for continuation in waiting { continuation.resume() }
+            return true
         }
 
         /// The service has stopped: the calls waiting for it fail with ``closed``, and so does every later call.

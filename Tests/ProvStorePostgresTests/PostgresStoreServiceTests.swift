@@ -59,6 +59,8 @@
                 try await tasks.next()
             }
             await #expect(throws: StoreError.self) { try await store.experiments() }
+            try await store.run()  // a second run returns at once, and the store stays closed
+            await #expect(throws: StoreError.self) { try await store.experiments() }
             try await TestDatabase.withPeer(of: store) { try await $0.dropSchema() }
         }
     }
