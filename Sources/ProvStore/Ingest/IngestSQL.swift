@@ -15,130 +15,16 @@ package struct IngestSQL: Sendable {
         self.now = now
     }
 
-    /// ``IngestOperation/putExperiment(_:isNew:)``: node key, name, description, creation time. A new experiment
-    /// takes the next number; a renamed one records when it changed.
-    package var putExperiment: String {
-        """
-        INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
-        VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment), coalesce(?4, \(now)))
-        ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
-            description = coalesce(excluded.description, experiment.description),
-            created_at = coalesce(experiment.created_at, excluded.created_at),
-            updated_at = CASE WHEN experiment.name = excluded.name THEN experiment.updated_at ELSE \(now) END
-        """
-    }
-
-    /// ``IngestOperation/putRun(_:isNew:)``: node key, experiment key, parent key, kind, name, status, start.
-    package static let putRun = """
-        INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk, parent_pk = excluded.parent_pk,
-            kind = excluded.kind, name = coalesce(excluded.name, run.name), started_at = excluded.started_at
-        """
-
-    /// ``IngestOperation/endRun(_:)``: status, end, run key.
-    package static let endRun = "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?"
-
-    /// ``IngestOperation/updateRun(_:_:)``: name, status, end, new parent key or NULL, kind, run key.
-    package static let updateRun =
-        "UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ? WHERE node_pk = ?"
-
-    /// ``IngestOperation/putEntity(_:isNew:)``: node key, kind, name, location, digest, size, creation time,
-    /// attributes (JSON text).
-    package static let putEntity = """
-        INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, entity.name),
-            location = coalesce(excluded.location, entity.location), digest = coalesce(excluded.digest, entity.digest),
-            size_bytes = coalesce(excluded.size_bytes, entity.size_bytes),
-            created_at = coalesce(entity.created_at, excluded.created_at),
-            attributes = coalesce(excluded.attributes, entity.attributes)
-        """
-
-    /// ``IngestOperation/putAgent(_:isNew:)``: node key, kind, name, attributes (JSON text).
-    package static let putAgent = """
-        INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
-        ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-            attributes = coalesce(excluded.attributes, agent.attributes)
-        """
-
-    /// A relation already held keeps its first time and takes newer attributes: time, attributes, subject key,
-    /// object key, kind.
-    package static let updateRelation = """
-        UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
-        WHERE subject_pk = ? AND object_pk = ? AND kind = ?
-        """
-
-    /// ``IngestOperation/setTag(_:)``: node key, key, value, value as a number, term.
-    package static let setTag = """
-        INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
-        """
-
-    /// ``IngestOperation/deleteTag(_:)``: node key, key.
-    package static let deleteTag = "DELETE FROM tag WHERE node_pk = ? AND key = ?"
-
-    /// ``IngestOperation/touchExperiment(_:)``: experiment key.
-    package var touchExperiment: String { "UPDATE experiment SET updated_at = \(now) WHERE node_pk = ?" }
-
-    /// ``IngestOperation/setStage(_:)`` of a run: stage, deletion time, run key.
-    package static let setRunStage = "UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?"
-
-    /// ``IngestOperation/setStage(_:)`` of an experiment, run before `setExperimentStage`: deleting deletes its
-    /// active runs with the same time (deletion time, experiment key) ...
-    package static let deleteExperimentRuns =
-        "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'"
-
-    /// ... and restoring restores the runs that were deleted with it (experiment key).
-    package static let restoreExperimentRuns = """
-        UPDATE run SET lifecycle = 'active', deleted_at = NULL
-        WHERE experiment_pk = ?1 AND lifecycle = 'deleted' AND (deleted_at = (SELECT deleted_at FROM experiment
-            WHERE node_pk = ?1) OR (deleted_at IS NULL AND (SELECT deleted_at FROM experiment WHERE node_pk = ?1) IS NULL))
-        """
-
-    /// ``IngestOperation/setStage(_:)`` of an experiment: stage, deletion time, experiment key.
-    package var setExperimentStage: String {
-        "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(now) WHERE node_pk = ?"
-    }
-
-    /// ``IngestOperation/insertParameter(_:)``: node key, key, value, value as a number, term; returns a row when
-    /// the parameter is new.
-    package static let insertParameter = """
-        INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
-        """
-
-    /// ``IngestOperation/insertModelMetric(_:)``: model key, run key, key, step, time, value, dataset name and
-    /// digest; returns a row when the point is new.
-    package static let insertModelMetric = """
-        INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
-        """
-
-    /// Folds a batch's ``MetricSeriesDelta`` into a series' summary: count, last step, last time (`Int64.min` for
-    /// none), last value, last time or NULL, minimum, maximum, series key.
-    package static let updateSeries = """
-        UPDATE metric_series SET
-            point_count = point_count + ?1,
-            last_value = CASE WHEN last_step IS NULL OR ?2 > last_step
-                OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808)) THEN ?4 ELSE last_value END,
-            last_time = CASE WHEN last_step IS NULL OR ?2 > last_step
-                OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808)) THEN ?5 ELSE last_time END,
-            last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
-            min_value = CASE WHEN ?6 IS NULL THEN min_value WHEN min_value IS NULL OR ?6 < min_value THEN ?6
-                ELSE min_value END,
-            max_value = CASE WHEN ?7 IS NULL THEN max_value WHEN max_value IS NULL OR ?7 > max_value THEN ?7
-                ELSE max_value END
-        WHERE pk = ?8
-        """
-}
-
-extension IngestSQL {
     /// Statement text and the values bound to its placeholders in order.
     package struct Statement: Sendable, Equatable {
         package var sql: String
         package var arguments: [SQLValue]
         /// Whether the statement returns a row when it stores something new (`RETURNING 1`).
         package var returnsRow = false
+
+        init(_ sql: String, _ arguments: [SQLValue], returnsRow: Bool = false) {
+            (self.sql, self.arguments, self.returnsRow) = (sql, arguments, returnsRow)
+        }
     }
 
     /// The statements of an operation that both stores write alike, in order, given the keys of the nodes it names
@@ -148,104 +34,154 @@ extension IngestSQL {
     ) throws -> [Statement]? {
         switch operation {
         case .putExperiment(let record, _):
-            [
+            // A new experiment takes the next number; a renamed one records when it changed.
+            return [
                 Statement(
-                    sql: putExperiment,
-                    arguments: [
-                        .int(try key(record.id)), .text(record.name), .text(record.description),
-                        .time(record.createdAt),
-                    ])
+                    """
+                    INSERT INTO experiment (node_pk, name, description, created_at, number, updated_at)
+                    VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(number), 0) + 1 FROM experiment), coalesce(?4, \(now)))
+                    ON CONFLICT (node_pk) DO UPDATE SET name = excluded.name,
+                        description = coalesce(excluded.description, experiment.description),
+                        created_at = coalesce(experiment.created_at, excluded.created_at),
+                        updated_at = CASE WHEN experiment.name = excluded.name THEN experiment.updated_at ELSE \(now) END
+                    """,
+                    [.int(try key(record.id)), .text(record.name), .text(record.description), .time(record.createdAt)])
             ]
         case .putRun(let record, _):
-            [
+            return [
                 Statement(
-                    sql: Self.putRun,
-                    arguments: [
+                    """
+                    INSERT INTO run (node_pk, experiment_pk, parent_pk, kind, name, status, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk) DO UPDATE SET experiment_pk = excluded.experiment_pk,
+                        parent_pk = excluded.parent_pk, kind = excluded.kind, name = coalesce(excluded.name, run.name),
+                        started_at = excluded.started_at
+                    """,
+                    [
                         .int(try key(record.id)), .int(try key(record.experiment)), .int(try record.parent.map(key)),
                         .text(record.kind.rawValue), .text(record.name), .text(record.status.rawValue),
                         .time(record.startedAt),
                     ])
             ]
         case .endRun(let record):
-            [
+            return [
                 Statement(
-                    sql: Self.endRun,
-                    arguments: [.text(record.status.rawValue), .time(record.endedAt), .int(try key(record.run))])
+                    "UPDATE run SET status = ?, ended_at = ? WHERE node_pk = ?",
+                    [.text(record.status.rawValue), .time(record.endedAt), .int(try key(record.run))])
             ]
         case .updateRun(let run, let columns):
-            [
+            return [
                 Statement(
-                    sql: Self.updateRun,
-                    arguments: [
+                    """
+                    UPDATE run SET name = ?, status = ?, ended_at = ?, parent_pk = coalesce(?, parent_pk), kind = ?
+                    WHERE node_pk = ?
+                    """,
+                    [
                         .text(columns.name), .text(columns.status), .int(columns.endedAt),
                         .int(try columns.parent.map(key)), .text(columns.kind), .int(try key(run)),
                     ])
             ]
         case .putEntity(let record, _):
-            [
+            return [
                 Statement(
-                    sql: Self.putEntity,
-                    arguments: [
+                    """
+                    INSERT INTO entity (node_pk, kind, name, location, digest, size_bytes, created_at, attributes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, entity.name),
+                        location = coalesce(excluded.location, entity.location),
+                        digest = coalesce(excluded.digest, entity.digest),
+                        size_bytes = coalesce(excluded.size_bytes, entity.size_bytes),
+                        created_at = coalesce(entity.created_at, excluded.created_at),
+                        attributes = coalesce(excluded.attributes, entity.attributes)
+                    """,
+                    [
                         .int(try key(record.id)), .text(record.kind.rawValue), .text(record.name),
-                        .text(record.location),
-                        .text(record.digest), .int(record.sizeBytes), .time(record.createdAt),
+                        .text(record.location), .text(record.digest), .int(record.sizeBytes), .time(record.createdAt),
                         .text(Self.json(record.attributes)),
                     ])
             ]
         case .putAgent(let record, _):
-            [
+            return [
                 Statement(
-                    sql: Self.putAgent,
-                    arguments: [
+                    """
+                    INSERT INTO agent (node_pk, kind, name, attributes) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (node_pk) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                        attributes = coalesce(excluded.attributes, agent.attributes)
+                    """,
+                    [
                         .int(try key(record.id)), .text(record.kind.rawValue), .text(record.name),
                         .text(Self.json(record.attributes)),
                     ])
             ]
         case .insertParameter(let record):
-            [
+            return [
                 Statement(
-                    sql: Self.insertParameter,
-                    arguments: try Self.keyedValue(record.run, record.key, record.value, classifier, key),
-                    returnsRow: true)
+                    """
+                    INSERT INTO parameter (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk, key) DO NOTHING RETURNING 1
+                    """, try Self.keyedValue(record.run, record.key, record.value, classifier, key), returnsRow: true)
             ]
         case .setTag(let record):
-            [
+            return [
                 Statement(
-                    sql: Self.setTag,
-                    arguments: try Self.keyedValue(record.target, record.key, record.value, classifier, key))
+                    """
+                    INSERT INTO tag (node_pk, key, value, value_number, term) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (node_pk, key) DO UPDATE SET value = excluded.value, value_number = excluded.value_number
+                    """, try Self.keyedValue(record.target, record.key, record.value, classifier, key))
             ]
         case .deleteTag(let deletion):
-            [Statement(sql: Self.deleteTag, arguments: [.int(try key(deletion.target)), .text(deletion.key)])]
-        case .touchExperiment(let experiment):
-            [Statement(sql: touchExperiment, arguments: [.int(try key(experiment))])]
-        case .setStage(let change):
-            try stageStatements(change, key: try key(change.target))
-        case .insertModelMetric(let point):
-            [
+            return [
                 Statement(
-                    sql: Self.insertModelMetric,
-                    arguments: [
+                    "DELETE FROM tag WHERE node_pk = ? AND key = ?",
+                    [.int(try key(deletion.target)), .text(deletion.key)])
+            ]
+        case .touchExperiment(let experiment):
+            return [
+                Statement("UPDATE experiment SET updated_at = \(now) WHERE node_pk = ?", [.int(try key(experiment))])
+            ]
+        case .setStage(let change):
+            return stageStatements(change, key: try key(change.target))
+        case .insertModelMetric(let point):
+            return [
+                Statement(
+                    """
+                    INSERT INTO model_metric (model_pk, run_pk, key, step, time, value, dataset_name, dataset_digest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
+                    """,
+                    [
                         .int(try point.model.map(key)), .int(try key(point.run)), .text(point.key), .int(point.step),
                         .time(point.time), .double(point.value.isNaN ? nil : point.value), .text(point.dataset?.name),
                         .text(point.dataset?.digest),
                     ], returnsRow: true)
             ]
-        case .putRelation, .insertMetricPoint, .insertTelemetry, .replaceArchitecture: nil
+        case .putRelation, .insertMetricPoint, .insertTelemetry, .replaceArchitecture:
+            return nil
         }
     }
 
-    private func stageStatements(_ change: LifecycleChange, key: Int64) throws -> [Statement] {
-        let deletedAt: SQLValue = .time(change.stage == .deleted ? change.time : nil)
-        let stage: SQLValue = .text(change.stage.rawValue)
+    /// Deleting an experiment deletes its active runs with the same time; restoring it restores the runs that were
+    /// deleted with it.
+    private func stageStatements(_ change: LifecycleChange, key: Int64) -> [Statement] {
+        let stage: [SQLValue] = [.text(change.stage.rawValue), .time(change.stage == .deleted ? change.time : nil)]
         switch change.targetType {
         case .run:
-            return [Statement(sql: Self.setRunStage, arguments: [stage, deletedAt, .int(key)])]
+            return [Statement("UPDATE run SET lifecycle = ?, deleted_at = ? WHERE node_pk = ?", stage + [.int(key)])]
         case .experiment:
             let runs =
                 change.stage == .deleted
-                ? Statement(sql: Self.deleteExperimentRuns, arguments: [.time(change.time), .int(key)])
-                : Statement(sql: Self.restoreExperimentRuns, arguments: [.int(key)])
-            return [runs, Statement(sql: setExperimentStage, arguments: [stage, deletedAt, .int(key)])]
+                ? Statement(
+                    "UPDATE run SET lifecycle = 'deleted', deleted_at = ? WHERE experiment_pk = ? AND lifecycle = 'active'",
+                    [.time(change.time), .int(key)])
+                : Statement(
+                    """
+                    UPDATE run SET lifecycle = 'active', deleted_at = NULL
+                    WHERE experiment_pk = ?1 AND lifecycle = 'deleted' AND (deleted_at = (SELECT deleted_at FROM experiment
+                        WHERE node_pk = ?1) OR (deleted_at IS NULL AND (SELECT deleted_at FROM experiment WHERE node_pk = ?1) IS NULL))
+                    """, [.int(key)])
+            let experiment = Statement(
+                "UPDATE experiment SET lifecycle = ?, deleted_at = ?, updated_at = \(now) WHERE node_pk = ?",
+                stage + [.int(key)])
+            return [runs, experiment]
         }
     }
 
@@ -256,15 +192,35 @@ extension IngestSQL {
         [.int(try key(node)), .text(name), .text(value), .double(number(value)), .text(classifier.term(for: name))]
     }
 
+    /// A relation already held keeps its first time and takes newer attributes: time, attributes, subject key,
+    /// object key, kind.
+    package static let updateRelation = """
+        UPDATE relation SET time = coalesce(time, ?), attributes = coalesce(?, attributes)
+        WHERE subject_pk = ? AND object_pk = ? AND kind = ?
+        """
+
     /// The statement that folds a batch's changes into the summary of the series `pk`.
     package static func updateSeries(_ delta: MetricSeriesDelta, series pk: Int64) -> Statement {
         Statement(
-            sql: updateSeries,
-            arguments: [
+            """
+            UPDATE metric_series SET
+                point_count = point_count + ?1,
+                last_value = CASE WHEN last_step IS NULL OR ?2 > last_step
+                    OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808)) THEN ?4 ELSE last_value END,
+                last_time = CASE WHEN last_step IS NULL OR ?2 > last_step
+                    OR (?2 = last_step AND ?3 >= coalesce(last_time, -9223372036854775808)) THEN ?5 ELSE last_time END,
+                last_step = CASE WHEN last_step IS NULL OR ?2 > last_step THEN ?2 ELSE last_step END,
+                min_value = CASE WHEN ?6 IS NULL THEN min_value WHEN min_value IS NULL OR ?6 < min_value THEN ?6
+                    ELSE min_value END,
+                max_value = CASE WHEN ?7 IS NULL THEN max_value WHEN max_value IS NULL OR ?7 > max_value THEN ?7
+                    ELSE max_value END
+            WHERE pk = ?8
+            """,
+            [
                 .int(Int64(exactly: delta.count)), .int(delta.lastStep), .int(delta.lastTime),
                 .double(delta.lastValue.isNaN ? nil : delta.lastValue),
-                .int(delta.lastTime == .min ? nil : delta.lastTime),
-                .double(delta.minimum), .double(delta.maximum), .int(pk),
+                .int(delta.lastTime == .min ? nil : delta.lastTime), .double(delta.minimum), .double(delta.maximum),
+                .int(pk),
             ])
     }
 
