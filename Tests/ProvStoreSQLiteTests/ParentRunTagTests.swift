@@ -35,7 +35,8 @@ struct ParentRunTagTests {
         let run = try #require(try await store.runDetail(child)).run
         #expect(run.parentID == parent)
         #expect(run.kind == .task)
-        #expect(try await store.trackedRuns([child]).first?.tags.contains { $0.key == IngestRules.parentRunTag } == true)
+        let tags = try await store.trackedRuns([child]).first?.tags ?? []
+        #expect(tags.contains { $0.key == IngestRules.parentRunTag })
     }
 
     @Test("a parent defined earlier in the same batch, or deleted, is a parent too")
