@@ -78,7 +78,9 @@ public struct IngestStep: Sendable, Equatable {
 /// when a concurrent writer created it first), an added relation, parameter, metric point, model metric or
 /// telemetry sample (`false` for one already held); other steps answer anything.
 public protocol IngestBackend {
+    /// Answers a batch's lookups as the store holds them, inside the transaction (taking any locks first).
     mutating func facts(for lookups: IngestLookups) throws -> IngestFacts
+    /// Stores the steps in order; for each, whether it stored something new.
     mutating func apply(_ steps: [IngestStep]) throws -> [Bool]
     /// Folds a batch's new points into each series' summary (keyed by run and metric key).
     mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) throws
@@ -86,8 +88,11 @@ public protocol IngestBackend {
 
 /// ``IngestBackend`` for a back-end whose transaction is asynchronous.
 public protocol AsyncIngestBackend {
+    /// Answers a batch's lookups as the store holds them, inside the transaction (taking any locks first).
     mutating func facts(for lookups: IngestLookups) async throws -> IngestFacts
+    /// Stores the steps in order; for each, whether it stored something new.
     mutating func apply(_ steps: [IngestStep]) async throws -> [Bool]
+    /// Folds a batch's new points into each series' summary (keyed by run and metric key).
     mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) async throws
 }
 

@@ -91,6 +91,7 @@ public struct IngestPlanner: Sendable {
 
 /// The writes that store a batch, and the first rule it breaks, when it breaks one.
 public struct IngestPlan: Sendable, Equatable {
+    /// How many events the batch holds.
     public var eventCount: Int
     /// The operations for the events before ``failure`` (all of them when there is none), in event order.
     public var steps: [IngestStep]
