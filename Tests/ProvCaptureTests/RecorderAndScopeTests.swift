@@ -3,7 +3,6 @@ import Logging
 import ProvCapture
 import ProvModel
 import ProvStore
-import ProvStoreSQLite
 import ProvTesting
 import Testing
 
@@ -211,7 +210,7 @@ struct RecorderAndScopeTests {
 
     @Test("a session writes straight into a store, which classifies what it records")
     func intoStore() async throws {
-        let store = try SQLiteStore.inMemory(logger: logger)
+        let store = InMemoryStore(logger: logger)
         let data = try TemporaryDirectory()
         defer { data.remove() }
         let input = data.path("input.csv")
@@ -251,7 +250,7 @@ struct RecorderAndScopeTests {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         let events = try lines.map { try EventCodec.decode(line: $0) }
         #expect(events.count == lines.count)
-        let store = try SQLiteStore.inMemory(logger: logger)
+        let store = InMemoryStore(logger: logger)
         try await store.ingestCounting(events)
         #expect(try await store.statistics().runs == 1)
     }

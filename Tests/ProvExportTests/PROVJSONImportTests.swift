@@ -3,16 +3,13 @@ import Logging
 import ProvExport
 import ProvModel
 import ProvStore
-import ProvStoreSQLite
 import ProvTesting
 import Testing
 
 @Suite("PROV-JSON import")
 struct PROVJSONImportTests {
-    static func freshStore() throws -> SQLiteStore {
-        var configuration = SQLiteStore.Configuration()
-        configuration.taxonomy = try TestTaxonomy.make()
-        return try SQLiteStore.inMemory(configuration: configuration, logger: Logger(label: "test"))
+    static func freshStore() throws -> InMemoryStore {
+        InMemoryStore(taxonomy: try TestTaxonomy.make(), logger: Logger(label: "test"))
     }
 
     static func importer() -> PROVJSONImporter {

@@ -3,7 +3,6 @@ import Logging
 import ProvExport
 import ProvModel
 import ProvStore
-import ProvStoreSQLite
 import ProvTesting
 import Testing
 
@@ -11,7 +10,7 @@ import Testing
 /// a dataset with a split, a workflow run with two tasks (parameters, tags, metric series, telemetry, an
 /// architecture, checkpoints with a revision), a model chosen from them, and relations of every kind.
 struct Campaign {
-    let store: SQLiteStore
+    let store: InMemoryStore
     let ids = SequentialIDGenerator()
     var experiment: ProvID!
     var person: ProvID!
@@ -35,9 +34,7 @@ struct Campaign {
 
     /// Builds and ingests the campaign; `points` is the number of points of each task's `val_acc` series.
     init(points: Int = 5) async throws {
-        var configuration = SQLiteStore.Configuration()
-        configuration.taxonomy = try TestTaxonomy.make()
-        store = try SQLiteStore.inMemory(configuration: configuration, logger: Logger(label: "test"))
+        store = InMemoryStore(taxonomy: try TestTaxonomy.make(), logger: Logger(label: "test"))
         experiment = ids.next()
         person = ids.next()
         software = ids.next()

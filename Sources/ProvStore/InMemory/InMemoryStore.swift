@@ -5,10 +5,10 @@ import Synchronization
 /// A provenance store held in memory, in pure Swift: for tests, the SDK and throwaway work, and a third reference
 /// of the store contract beside the SQL back-ends (it passes the same conformance suite).
 ///
-/// The state is one value behind a lock. An ingest applies its batch to a copy and the copy replaces the state only
-/// when the whole batch was stored, so a refused batch leaves nothing behind; reads work on a snapshot and never
-/// block a writer for longer than the copy. The ingest rules are ``IngestPlanner``'s; the tables answer its lookups
-/// and apply its primitive operations (``IngestBackend``). Nothing survives the process.
+/// The state is one value behind a lock. An ingest holds the lock while it applies its batch (in place; over a copy
+/// kept aside when the plan may still be refused once written), so a refused batch leaves nothing behind; reads take
+/// a snapshot (a copy-on-write reference) and work outside the lock. The ingest rules are ``IngestPlanner``'s; the
+/// tables answer its lookups and apply its primitive operations (``IngestBackend``). Nothing survives the process.
 public final class InMemoryStore: ProvenanceStore {
     private let state: Mutex<InMemoryTables>
     private let logger: Logger
@@ -44,7 +44,7 @@ public final class InMemoryStore: ProvenanceStore {
     @discardableResult
     public func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary {
         if events.isEmpty { return IngestSummary() }
-        let summary = try write { tables in try tables.ingest(events) }
+        let summary = try state.withLock { tables in try tables.ingestAtomically(events) }
         logger.debug("store.ingested", metadata: ["ingest.events": "\(events.count)"])
         return summary
     }
@@ -53,22 +53,22 @@ public final class InMemoryStore: ProvenanceStore {
     /// counts only its events), and a refused batch's key is not kept.
     public func ingest(keyedBatches batches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
         guard !batches.isEmpty else { return [] }
-        // One transaction for all the batches: any failure other than a refused batch keeps none of them.
-        let results = try write { tables in
-            try batches.map { batch -> Result<IngestSummary, IngestError> in
+        let results = state.withLock { tables in
+            batches.map { batch -> Result<IngestSummary, IngestError> in
                 if let key = batch.key, tables.batchKeys.contains(key) {
                     var summary = IngestSummary()
                     summary.events = batch.events.count
                     return .success(summary)
                 }
-                var copy = tables
                 do {
-                    let summary = try copy.ingest(batch.events)
-                    if let key = batch.key { copy.batchKeys.insert(key) }
-                    tables = copy
+                    let summary = try tables.ingestAtomically(batch.events)
+                    if let key = batch.key { tables.batchKeys.insert(key) }
                     return .success(summary)
                 } catch let error as IngestError {
                     return .failure(error)
+                } catch {
+                    // The planner and the tables raise nothing else.
+                    return .failure(IngestError(eventIndex: 0, field: nil, message: "\(error)"))
                 }
             }
         }
@@ -120,7 +120,7 @@ public final class InMemoryStore: ProvenanceStore {
         _ record: ExperimentRecord, tags: [TagRecord], artifactLocation: String?
     ) async throws -> TrackedExperiment {
         try write { tables in
-            _ = try tables.ingest([.experiment(record)] + tags.map { .tag($0) })
+            _ = try tables.ingestAtomically([.experiment(record)] + tags.map { .tag($0) })
             if let artifactLocation { tables.experiments[record.id]?.artifactLocation = artifactLocation }
             guard let created = tables.trackedExperiment(.id(record.id)) else {
                 throw StoreError(.backend, "the new experiment \(record.id.hex) could not be read back")
@@ -132,7 +132,7 @@ public final class InMemoryStore: ProvenanceStore {
     public func ensureDefaultExperiment(_ record: ExperimentRecord) async throws -> TrackedExperiment {
         try write { tables in
             if let existing = tables.trackedExperiment(.number(0)) { return existing }
-            if tables.experiment(named: record.name) == nil { _ = try tables.ingest([.experiment(record)]) }
+            if tables.experiment(named: record.name) == nil { _ = try tables.ingestAtomically([.experiment(record)]) }
             if let id = tables.experiment(named: record.name) { tables.experiments[id]?.number = 0 }
             guard let created = tables.trackedExperiment(.number(0)) else {
                 throw StoreError(.backend, "the default experiment could not be read back")

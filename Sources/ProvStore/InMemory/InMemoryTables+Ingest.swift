@@ -4,10 +4,44 @@ import ProvModel
 // applies its primitive writes. The rules are ``IngestPlanner``'s; each write does what the SQL back-ends' statement
 // for it does (`SQLiteStore+Ingest.swift`).
 
-extension InMemoryTables: IngestBackend {
+/// One batch's transaction over the tables, which it holds alone while the batch is applied (so that its writes
+/// change the tables in place rather than copying what they touch). A plan that may still be refused once written
+/// (it has steps that may only repeat what is held: ``IngestStep/onlyResend``) is written over a copy kept aside;
+/// any other plan that reaches its writes is stored (``IngestPlan/refuseBeforeWriting()``).
+struct InMemoryTransaction: IngestBackend {
+    var tables: InMemoryTables
+    /// The tables as they were before the writes, when the plan may still be refused.
+    var backup: InMemoryTables?
+
+    func facts(for lookups: IngestLookups) -> IngestFacts { tables.facts(for: lookups) }
+
+    mutating func apply(_ steps: [IngestStep]) throws -> [Bool] {
+        if steps.contains(where: \.onlyResend) { backup = tables }
+        return tables.apply(steps)
+    }
+
+    mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) throws { tables.updateSeries(deltas) }
+}
+
+extension InMemoryTables {
+    /// Ingests a batch all or nothing: a refused batch leaves the tables as they were.
+    /// - Throws: ``IngestError`` for the first event that breaks a rule.
+    mutating func ingestAtomically(_ events: [ProvEvent]) throws -> IngestSummary {
+        var transaction = InMemoryTransaction(tables: InMemoryTables(classifier: classifier))
+        swap(&self, &transaction.tables)
+        do {
+            let summary = try transaction.ingest(events)
+            swap(&self, &transaction.tables)
+            return summary
+        } catch {
+            self = transaction.backup ?? transaction.tables
+            throw error
+        }
+    }
+
     // MARK: Lookups
 
-    func facts(for lookups: IngestLookups) throws -> IngestFacts {
+    func facts(for lookups: IngestLookups) -> IngestFacts {
         var facts = IngestFacts()
         for id in lookups.nodes {
             if let node = storedNode(id) { facts.nodes[id] = node }
@@ -63,7 +97,7 @@ extension InMemoryTables: IngestBackend {
 
     // MARK: Writes
 
-    mutating func apply(_ steps: [IngestStep]) throws -> [Bool] {
+    mutating func apply(_ steps: [IngestStep]) -> [Bool] {
         steps.map { apply($0.operation) }
     }
 
@@ -216,16 +250,12 @@ extension InMemoryTables: IngestBackend {
         return true
     }
 
-    /// Adds a point unless an identical one (step, time and value) is held.
+    /// Adds a point unless an identical one (step, time and value) is held. The series is changed in place.
     private mutating func insert(_ point: MetricPoint) -> Bool {
         let stored = StoredPoint(
             step: point.step, time: point.time?.microsecondsSinceEpoch, epoch: Self.column(point.epoch),
             value: Self.column(point.value))
-        var row = series[point.run]?[point.key] ?? SeriesRow()
-        guard row.identities.insert(stored.identity).inserted else { return false }
-        row.points.append(stored)
-        series[point.run, default: [:]][point.key] = row
-        return true
+        return series[point.run, default: [:]][point.key, default: SeriesRow()].add(stored)
     }
 
     private mutating func insertModelMetric(_ point: MetricPoint) -> Bool {
@@ -252,23 +282,30 @@ extension InMemoryTables: IngestBackend {
     }
 
     /// Folds the batch's changes into each metric series' summary.
-    mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) throws {
-        for (held, delta) in deltas {
-            guard var row = series[held.node]?[held.key] else { continue }
-            row.count += delta.count
-            let isLater =
-                row.lastStep.map {
-                    delta.lastStep > $0 || (delta.lastStep == $0 && delta.lastTime >= row.lastTime ?? .min)
-                }
-                ?? true
-            if isLater {
-                row.lastValue = Self.column(delta.lastValue)
-                row.lastTime = delta.lastTime == .min ? nil : delta.lastTime
-            }
-            if row.lastStep.map({ delta.lastStep > $0 }) ?? true { row.lastStep = delta.lastStep }
-            if let minimum = delta.minimum { row.minimum = min(row.minimum ?? minimum, minimum) }
-            if let maximum = delta.maximum { row.maximum = max(row.maximum ?? maximum, maximum) }
-            series[held.node]?[held.key] = row
+    mutating func updateSeries(_ deltas: [HeldKey: MetricSeriesDelta]) {
+        for (held, delta) in deltas { series[held.node]?[held.key]?.fold(delta) }
+    }
+}
+
+extension SeriesRow {
+    /// Adds a point unless an identical one is held; whether it was added.
+    mutating func add(_ point: StoredPoint) -> Bool {
+        guard identities.insert(point.identity).inserted else { return false }
+        points.append(point)
+        return true
+    }
+
+    /// Folds a batch's new points into the summary, as the SQL back-ends' `UPDATE metric_series` does.
+    mutating func fold(_ delta: MetricSeriesDelta) {
+        count += delta.count
+        let isLater =
+            lastStep.map { delta.lastStep > $0 || (delta.lastStep == $0 && delta.lastTime >= lastTime ?? .min) } ?? true
+        if isLater {
+            lastValue = InMemoryTables.column(delta.lastValue)
+            lastTime = delta.lastTime == .min ? nil : delta.lastTime
         }
+        if lastStep.map({ delta.lastStep > $0 }) ?? true { lastStep = delta.lastStep }
+        if let low = delta.minimum { minimum = Swift.min(minimum ?? low, low) }
+        if let high = delta.maximum { maximum = Swift.max(maximum ?? high, high) }
     }
 }
