@@ -89,3 +89,60 @@ public struct RunFilter: Hashable, Sendable, Codable {
         self.limit = limit
     }
 }
+
+extension FilterComparator {
+    /// The same comparison in the query model.
+    public var searchComparator: SearchComparator {
+        switch self {
+        case .equal: .equal
+        case .notEqual: .notEqual
+        case .less: .less
+        case .lessOrEqual: .lessOrEqual
+        case .greater: .greater
+        case .greaterOrEqual: .greaterOrEqual
+        }
+    }
+}
+
+extension KeyCondition {
+    /// The condition as a clause on a parameter or tag: a numeric value is a ``SearchValue/numeral(_:text:)``
+    /// (compared as a number or as text, see there); other values are compared as text, and only for equality.
+    /// - Throws: ``StoreError`` `.invalidQuery` for `<`, `<=`, `>`, `>=` with a value that is not a number.
+    public func clause(on key: SearchKey) throws -> SearchClause {
+        if let number = numericValue { return SearchClause(key, comparator.searchComparator, .numeral(number, text: value)) }
+        guard comparator == .equal || comparator == .notEqual else {
+            let symbol = comparator.rawValue
+            throw StoreError(.invalidQuery, "'\(self.key)\(symbol)\(value)': \(symbol) needs a number")
+        }
+        return SearchClause(key, comparator.searchComparator, .string(value))
+    }
+
+    /// The condition as a clause on a metric's latest value.
+    /// - Throws: ``StoreError`` `.invalidQuery` when the value is not a number.
+    public func metricClause() throws -> SearchClause {
+        guard let number = numericValue else {
+            throw StoreError(.invalidQuery, "metric condition on '\(key)' needs a number, got '\(value)'")
+        }
+        return SearchClause(.metric(key), comparator.searchComparator, .number(number))
+    }
+}
+
+extension RunFilter {
+    /// The filter in the query model: one clause per condition, all of which must hold (the limit is not a clause).
+    /// - Throws: ``StoreError`` `.invalidQuery` for a condition that needs a number and has none, or a negative limit.
+    public func clauses() throws -> [SearchClause] {
+        var clauses: [SearchClause] = []
+        if !experiments.isEmpty { clauses.append(SearchClause(.attribute(.experiment), .in, .list(experiments))) }
+        for condition in parameters { clauses.append(try condition.clause(on: .parameter(condition.key))) }
+        for condition in tags { clauses.append(try condition.clause(on: .tag(condition.key))) }
+        for condition in metrics { clauses.append(try condition.metricClause()) }
+        for term in terms { clauses.append(SearchClause(.term(term), .isNotNull, .none)) }
+        if !statuses.isEmpty {
+            clauses.append(SearchClause(.attribute(.status), .in, .list(statuses.map { $0.rawValue.uppercased() })))
+        }
+        if !kinds.isEmpty { clauses.append(SearchClause(.attribute(.kind), .in, .list(kinds.map(\.rawValue)))) }
+        if let parent { clauses.append(SearchClause(.attribute(.parentRun), .equal, .string(parent.hex))) }
+        if let limit, limit < 0 { throw StoreError(.invalidQuery, "the limit must not be negative") }
+        return clauses
+    }
+}

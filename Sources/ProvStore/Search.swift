@@ -28,6 +28,12 @@ public enum SearchAttribute: String, Hashable, Sendable, Codable, CaseIterable {
     case modelType
     /// The run that generated a logged model.
     case sourceRun
+    /// A run's kind (`workflow`, `task`, `step`).
+    case kind
+    /// The id of a run's parent run.
+    case parentRun
+    /// A run's experiment, by name or id: a value matches either (the command line's `--experiment`).
+    case experiment
 
     /// Whether the attribute holds a number (times) rather than text.
     public var isNumeric: Bool {
@@ -55,6 +61,10 @@ public enum SearchKey: Hashable, Sendable {
     case tag(String)
     /// A field of any dataset the run used.
     case dataset(SearchDatasetField)
+    /// A taxonomy term id or prefix (`model.hyperparameter`, `system`): `IS NOT NULL` holds for a run with a
+    /// parameter, tag, metric or telemetry reading classified under the term or a narrower one, `IS NULL` for the
+    /// others.
+    case term(String)
 }
 
 /// How a clause compares. A closed set.
@@ -83,6 +93,11 @@ public enum SearchValue: Hashable, Sendable {
     case list([String])
     /// No value: `IS NULL` and `IS NOT NULL`.
     case none
+    /// A number as the user wrote it (the command line's `lr=0.01`). On a parameter or tag, `=` matches a value that
+    /// is the same number or the same text, `!=` one that is neither, and `<`, `<=`, `>`, `>=` compare the value as a
+    /// number (a value that is not a number does not match); elsewhere it is the number, or the text where text is
+    /// compared.
+    case numeral(Double, text: String)
 }
 
 /// One condition of a filter: `metrics.acc > 0.9`, `params.lr = '0.01'`, `tags.team IS NULL`.

@@ -71,7 +71,7 @@ public enum StoreConformance {
             StoreConformanceCheck("lineage terminates on cycles") { try await lineageCycles($0) },
             StoreConformanceCheck("lineage errors") { try await lineageErrors($0) },
             StoreConformanceCheck("keys are classified at ingest") { try await classification($0) },
-        ] + trackingChecks + storedValueChecks
+        ] + trackingChecks + storedValueChecks + queryChecks
 }
 
 // MARK: - Helpers

@@ -101,19 +101,49 @@ struct InMemorySearch<Row> {
         }
     }
 
-    /// One page of the rows that match, in order; one row more than `limit` tells whether another page follows.
-    func page(_ rows: [Row], limit: Int, offset: Int) throws -> (items: [Row], hasMore: Bool) {
-        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
-        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
-        guard limit < Int.max else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
-        let sorted = rows.filter { row in conditions.allSatisfy { $0(row) } }.sorted { lhs, rhs in
+    /// A clause on a parameter or tag held as text; a ``SearchValue/numeral(_:text:)`` is compared with the number
+    /// the databases keep beside each value.
+    mutating func keyValue(_ value: @escaping (Row) -> String?, _ clause: SearchClause) throws {
+        guard case .numeral(let number, let text) = clause.value else {
+            return try presenceOrComparison({ value($0).map { .text($0) } }, clause)
+        }
+        let stored: (String) -> SQLCell = { SQLCell(InMemoryTables.storedNumber($0)) }
+        switch clause.comparator {
+        case .equal:
+            let equal = try Self.comparison(SearchClause(clause.key, .equal, .number(number)), numeric: true)
+            condition { row in value(row).map { equal(stored($0)) || binaryEqual($0, text) } ?? false }
+        case .notEqual:
+            // SQL's `coalesce(value_number <> number, true) AND value <> text`.
+            let differs = try Self.comparison(SearchClause(clause.key, .notEqual, .number(number)), numeric: true)
+            condition { row in
+                guard let held = value(row) else { return false }
+                let cell = stored(held)
+                return (cell.isNull || number.isNaN || differs(cell)) && !binaryEqual(held, text)
+            }
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            try exists({ value($0).map { [stored($0)] } ?? [] }, clause, numeric: true)
+        default:
+            try presenceOrComparison({ value($0).map { .text($0) } }, clause)
+        }
+    }
+
+    /// The rows that match, in order.
+    func matches(_ rows: [Row]) -> [Row] {
+        rows.filter { row in conditions.allSatisfy { $0(row) } }.sorted { lhs, rhs in
             for (key, ascending) in orders {
                 let order = SQLCell.order(key(lhs), key(rhs))
                 if order != 0 { return ascending ? order < 0 : order > 0 }
             }
             return false
         }
-        let page = sorted.dropFirst(offset).prefix(limit + 1)
+    }
+
+    /// One page of the rows that match, in order; one row more than `limit` tells whether another page follows.
+    func page(_ rows: [Row], limit: Int, offset: Int) throws -> (items: [Row], hasMore: Bool) {
+        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
+        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
+        guard limit < Int.max else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
+        let page = matches(rows).dropFirst(offset).prefix(limit + 1)
         return (Array(page.prefix(limit)), page.count > limit)
     }
 
@@ -126,6 +156,7 @@ struct InMemorySearch<Row> {
                 guard numeric else { return .text(text) }
                 guard let number = Double(text) else { throw StoreError(.invalidQuery, "'\(text)' is not a number") }
                 return SQLCell(number)
+            case .numeral(let number, let text): return numeric ? SQLCell(number) : .text(text)
             case .list, .none:
                 throw StoreError(.invalidQuery, "\(clause.comparator.rawValue) needs a single value")
             }

@@ -81,111 +81,18 @@ extension InMemoryTables {
 
     /// The runs matching a filter, newest first.
     func runs(matching filter: RunFilter) throws -> [RunSummary] {
-        var conditions: [(ProvID, RunRow) -> Bool] = []
-        if !filter.experiments.isEmpty {
-            let ids = Set(filter.experiments.compactMap { ProvID(hex: $0) })
-            conditions.append { _, run in
-                let name = experiments[run.experiment]?.name ?? ""
-                return ids.contains(run.experiment) || filter.experiments.contains { binaryEqual($0, name) }
-            }
-        }
-        for condition in filter.parameters {
-            let matches = try Self.keyCondition(condition)
-            conditions.append { id, _ in matches(parameters[id]?[condition.key]) }
-        }
-        for condition in filter.tags {
-            let matches = try Self.keyCondition(condition)
-            conditions.append { id, _ in matches(tags[id]?[condition.key]) }
-        }
-        for condition in filter.metrics {
-            guard let number = condition.numericValue else {
-                throw StoreError(
-                    .invalidQuery, "metric condition on '\(condition.key)' needs a number, got '\(condition.value)'")
-            }
-            conditions.append { id, _ in
-                Self.compare(series[id]?[condition.key]?.lastValue, condition.comparator, number)
-            }
-        }
-        for term in filter.terms {
-            conditions.append { id, _ in
-                keys(of: id).contains { key in
-                    guard let held = classifier.term(for: key) else { return false }
-                    return binaryEqual(held, term)
-                        || (held.utf8.count > term.utf8.count + 1
-                            && held.utf8.starts(with: (term + ".").utf8))
-                }
-            }
-        }
-        if !filter.statuses.isEmpty {
-            let statuses = Set(filter.statuses.map(\.rawValue))
-            conditions.append { _, run in statuses.contains(run.status) }
-        }
-        if !filter.kinds.isEmpty {
-            let kinds = Set(filter.kinds.map(\.rawValue))
-            conditions.append { _, run in kinds.contains(run.kind) }
-        }
-        if let parent = filter.parent {
-            conditions.append { _, run in run.parent == parent }
-        }
-        if let limit = filter.limit, limit < 0 {
-            throw StoreError(.invalidQuery, "the limit must not be negative")
-        }
-        let matching = runs.filter { id, run in conditions.allSatisfy { $0(id, run) } }
-            .sorted { ($0.value.startedAt, $0.key) > ($1.value.startedAt, $1.key) }
-            .map { runSummary($0.key, $0.value) }
-        return filter.limit.map { Array(matching.prefix($0)) } ?? matching
-    }
-
-    /// Every key a run holds: parameters, tags, metrics and telemetry readings.
-    private func keys(of run: ProvID) -> [String] {
-        Array((parameters[run] ?? [:]).keys) + Array((tags[run] ?? [:]).keys) + Array((series[run] ?? [:]).keys)
-            + Array(telemetryKeys[run] ?? [])
-    }
-
-    /// A parameter or tag condition, as a test of the held text (`nil` when the run has no such key).
-    private static func keyCondition(_ condition: KeyCondition) throws -> (String?) -> Bool {
-        let number = condition.numericValue
-        switch (condition.comparator, number) {
-        case (.equal, let number?):
-            return { held in
-                held.map { compare(storedNumber($0), .equal, number) || binaryEqual($0, condition.value) } ?? false
-            }
-        case (.notEqual, let number?):
-            return { held in
-                guard let held else { return false }
-                let differs = storedNumber(held).flatMap { number.isNaN ? nil : $0 != number } ?? true
-                return differs && !binaryEqual(held, condition.value)
-            }
-        case (.equal, nil):
-            return { held in held.map { binaryEqual($0, condition.value) } ?? false }
-        case (.notEqual, nil):
-            return { held in held.map { !binaryEqual($0, condition.value) } ?? false }
-        case (.less, let number?), (.lessOrEqual, let number?), (.greater, let number?), (.greaterOrEqual, let number?):
-            return { held in compare(held.flatMap(storedNumber), condition.comparator, number) }
-        case (.less, nil), (.lessOrEqual, nil), (.greater, nil), (.greaterOrEqual, nil):
-            let comparator = condition.comparator.rawValue
-            throw StoreError(
-                .invalidQuery, "'\(condition.key)\(comparator)\(condition.value)': \(comparator) needs a number")
-        }
+        var query = InMemorySearch<RunSearchRow>()
+        for clause in try filter.clauses() { try runClause(clause, to: &query) }
+        query.order({ SQLCell(Double($0.run.startedAt)) }, false)
+        query.order({ .text($0.id.hex) }, false)
+        let matching = query.matches(runs.map { ($0.key, $0.value) })
+        return (filter.limit.map { Array(matching.prefix($0)) } ?? matching).map { runSummary($0.id, $0.run) }
     }
 
     /// The text as a finite number, when it is one (what the databases keep beside parameter and tag values).
     static func storedNumber(_ text: String) -> Double? {
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
         return value
-    }
-
-    /// A comparison as SQL makes it: false when either side is missing (NULL) or NaN (bound as NULL).
-    static func compare(_ held: Double?, _ comparator: FilterComparator, _ value: Double) -> Bool {
-        guard let held, !held.isNaN, !value.isNaN else { return false }
-        switch comparator {
-        case .equal: return held == value
-        case .notEqual: return held != value
-        case .less: return held < value
-        case .lessOrEqual: return held <= value
-        case .greater: return held > value
-        case .greaterOrEqual: return held >= value
-        }
     }
 
     /// A metric series' summary.

@@ -6,7 +6,7 @@ import ProvModel
 extension InMemoryTables {
     // MARK: Experiments
 
-    private func location(of experiment: ExperimentRow) -> String {
+    func location(of experiment: ExperimentRow) -> String {
         experiment.artifactLocation ?? "mlflow-artifacts:/\(experiment.number)"
     }
 
@@ -83,7 +83,7 @@ extension InMemoryTables {
     // MARK: Runs
 
     /// The name of the first person agent a run is associated with.
-    private func user(of run: ProvID) -> String? {
+    func user(of run: ProvID) -> String? {
         for position in relationsBySubject[run] ?? [] where relations[position].record.kind == .wasAssociatedWith {
             if let agent = agents[relations[position].record.object], agent.kind == .person { return agent.name }
         }
@@ -91,7 +91,7 @@ extension InMemoryTables {
     }
 
     /// The relations of a run of one kind, in the order stored, from the run (`runIsSubject`) or to it.
-    private func relations(of run: ProvID, _ kind: RelationKind, runIsSubject: Bool) -> [RelationRecord] {
+    func relations(of run: ProvID, _ kind: RelationKind, runIsSubject: Bool) -> [RelationRecord] {
         ((runIsSubject ? relationsBySubject[run] : relationsByObject[run]) ?? []).map { relations[$0].record }
             .filter { $0.kind == kind }
     }
@@ -130,81 +130,14 @@ extension InMemoryTables {
             outputModels: outputs)
     }
 
-    /// A run attribute as a search compares it, or `nil` for one runs do not have.
-    private func runAttribute(_ attribute: SearchAttribute) -> ((ProvID, RunRow) -> SQLCell)? {
-        switch attribute {
-        case .id: { id, _ in .text(id.hex) }
-        case .name: { _, run in SQLCell(run.name) }
-        case .status: { _, run in .text(run.status) }
-        case .user: { id, _ in SQLCell(user(of: id)) }
-        case .artifactURI:
-            { id, run in
-                SQLCell(experiments[run.experiment].map { "\(location(of: $0))/\(id.hex)/artifacts" })
-            }
-        case .startTime: { _, run in SQLCell(Double(run.startedAt / 1000)) }
-        case .endTime: { _, run in SQLCell(run.endedAt.map { Double($0 / 1000) }) }
-        case .creationTime, .lastUpdateTime, .modelType, .sourceRun: nil
-        }
-    }
-
     /// One page of a run search.
     func searchRuns(_ search: RunSearch) throws -> SearchPage<TrackedRun> {
-        typealias Row = (id: ProvID, run: RunRow)
-        var query = InMemorySearch<Row>()
+        var query = InMemorySearch<RunSearchRow>()
         let numbers = Set(search.experiments)
         query.condition { row in experiments[row.run.experiment].map { numbers.contains($0.number) } ?? false }
         query.lifecycle(search.lifecycle) { $0.run.lifecycle }
-        for clause in search.filter {
-            switch clause.key {
-            case .attribute(let attribute):
-                guard let value = runAttribute(attribute) else { throw SearchSQL.unsupported(clause.key, in: "run") }
-                let compared: (Row) -> SQLCell =
-                    attribute == .status
-                    ? { row in SQLCell(row.run.status.uppercased()) } : { row in value(row.id, row.run) }
-                try query.compare(compared, clause, numeric: attribute.isNumeric)
-            case .metric(let key):
-                try query.exists(
-                    { row in series[row.id]?[key].map { [SQLCell($0.lastValue)] } ?? [] }, clause, numeric: true)
-            case .parameter(let key):
-                try query.presenceOrComparison({ row in parameters[row.id]?[key].map { .text($0) } }, clause)
-            case .tag(let key):
-                try query.presenceOrComparison({ row in tags[row.id]?[key].map { .text($0) } }, clause)
-            case .dataset(let field):
-                try query.exists(
-                    { row in
-                        relations(of: row.id, .used, runIsSubject: true).compactMap { relation in
-                            guard let entity = entities[relation.object], entity.kind == .dataset else { return nil }
-                            return switch field {
-                            case .name: SQLCell(entity.name)
-                            case .digest: SQLCell(json: entity.attributes[TrackedDataset.Attribute.digest])
-                            case .context: SQLCell(json: relation.attributes[TrackedDataset.Attribute.context])
-                            }
-                        }
-                    }, clause, numeric: false)
-            }
-        }
-        for order in search.orderBy {
-            switch order.key {
-            case .attribute(let attribute):
-                guard let value = runAttribute(attribute) else { throw SearchSQL.unsupported(order.key, in: "run") }
-                query.order(
-                    { value($0.id, $0.run) }, order.ascending, missingLast: attribute == .endTime || attribute == .name)
-            case .metric(let key):
-                // Numbers, then NaN (a NULL value), then runs without the metric, in both directions.
-                query.order(
-                    { row in
-                        guard let held = series[row.id]?[key] else { return .number(2) }
-                        return .number(held.lastValue == nil ? 1 : 0)
-                    }, true)
-                query.order({ row in SQLCell(series[row.id]?[key]?.lastValue) }, order.ascending)
-            case .parameter(let key):
-                query.order({ row in SQLCell(parameters[row.id]?[key]) }, order.ascending, missingLast: true)
-            case .tag(let key):
-                query.order({ row in SQLCell(tags[row.id]?[key]) }, order.ascending, missingLast: true)
-            case .dataset:
-                throw SearchSQL.unsupported(order.key, in: "run")
-            }
-        }
+        for clause in search.filter { try runClause(clause, to: &query) }
+        for order in search.orderBy { try runOrder(order, to: &query) }
         query.order({ SQLCell(Double($0.run.startedAt)) }, false)
         query.order({ .text($0.id.hex) }, true)
         let page = try query.page(runs.map { ($0.key, $0.value) }, limit: search.limit, offset: search.offset)
@@ -271,7 +204,7 @@ extension InMemoryTables {
             case .creationTime:
                 { row in SQLCell(row.entity.createdAt.map { Double($0.microsecondsSinceEpoch / 1000) }) }
             case .lastUpdateTime: { SQLCell(json: $0.entity.attributes[TrackedModel.Attribute.updatedAt]) }
-            case .user, .artifactURI, .startTime, .endTime: nil
+            case .user, .artifactURI, .startTime, .endTime, .kind, .parentRun, .experiment: nil
             }
         }
         func member(_ key: SearchKey, _ name: String) -> (Row) -> SQLCell? {
@@ -291,7 +224,7 @@ extension InMemoryTables {
                     clause, numeric: true)
             case .parameter(let key), .tag(let key):
                 try query.presenceOrComparison(member(clause.key, key), clause)
-            case .dataset:
+            case .dataset, .term:
                 throw SearchSQL.unsupported(clause.key, in: "logged-model")
             }
         }
@@ -306,7 +239,7 @@ extension InMemoryTables {
             case .parameter(let key), .tag(let key):
                 let value = member(order.key, key)
                 query.order({ value($0) ?? .null }, order.ascending, missingLast: true)
-            case .dataset:
+            case .dataset, .term:
                 throw SearchSQL.unsupported(order.key, in: "logged-model")
             }
         }

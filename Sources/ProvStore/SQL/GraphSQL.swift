@@ -142,90 +142,12 @@ package struct GraphSQL: Sendable {
 
     /// The runs matching a filter, newest first.
     package func runs(matching filter: RunFilter) throws -> some SQLRead<[RunSummary]> {
-        var clauses: [String] = []
-        var arguments: [SQLValue] = []
-        if !filter.experiments.isEmpty {
-            clauses.append("(\(dialect.inList("x.name")) OR \(dialect.inList("xn.id")))")
-            arguments += [.texts(filter.experiments), .texts(filter.experiments.compactMap { ProvID(hex: $0)?.hex })]
-        }
-        for condition in filter.parameters {
-            clauses.append(try Self.keyCondition(condition, table: "parameter", arguments: &arguments))
-        }
-        for condition in filter.tags {
-            clauses.append(try Self.keyCondition(condition, table: "tag", arguments: &arguments))
-        }
-        for condition in filter.metrics {
-            guard let number = condition.numericValue else {
-                throw StoreError(
-                    .invalidQuery, "metric condition on '\(condition.key)' needs a number, got '\(condition.value)'")
-            }
-            clauses.append(
-                "EXISTS (SELECT 1 FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ? AND m.last_value \(condition.comparator.sqlOperator) ?)"
-            )
-            arguments += [.text(condition.key), .double(number)]
-        }
-        for term in filter.terms {
-            let tables = [
-                ("parameter", "node_pk"), ("tag", "node_pk"), ("metric_series", "run_pk"), ("telemetry_key", "run_pk"),
-            ]
-            clauses.append(
-                "("
-                    + tables.map { table, owner in
-                        "EXISTS (SELECT 1 FROM \(table) t WHERE t.\(owner) = r.node_pk AND (t.term = ? OR (t.term > ? AND t.term < ?)))"
-                    }.joined(separator: "\nOR ") + ")")
-            // `term.` < child ids < `term/` ('/' sorts right after '.').
-            for _ in tables { arguments += [.text(term), .text(term + "."), .text(term + "/")] }
-        }
-        if !filter.statuses.isEmpty {
-            clauses.append(dialect.inList("r.status"))
-            arguments.append(.texts(filter.statuses.map(\.rawValue)))
-        }
-        if !filter.kinds.isEmpty {
-            clauses.append(dialect.inList("r.kind"))
-            arguments.append(.texts(filter.kinds.map(\.rawValue)))
-        }
-        if let parent = filter.parent {
-            clauses.append("pn.id = ?")
-            arguments.append(.text(parent.hex))
-        }
-        if let limit = filter.limit, limit < 0 {
-            throw StoreError(.invalidQuery, "the limit must not be negative")
-        }
-        var sql = Self.runSelect
-        if !clauses.isEmpty { sql += "\nWHERE " + clauses.joined(separator: "\nAND ") }
-        sql += "\nORDER BY r.started_at DESC, n.id DESC"
-        if let limit = filter.limit {
-            sql += "\nLIMIT ?"
-            arguments.append(.integer(limit))
-        }
-        return SQLSteps([], [.init(SQLStatement(sql, arguments)) { runs, row in runs.append(Self.run(row)) }])
-    }
-
-    /// SQL for one key condition on a parameter-like table (`value`, `value_number`), appending its arguments.
-    private static func keyCondition(
-        _ condition: KeyCondition, table: String, arguments: inout [SQLValue]
-    ) throws -> String {
-        let prefix = "EXISTS (SELECT 1 FROM \(table) p WHERE p.node_pk = r.node_pk AND p.key = ? AND "
-        let key = SQLValue.text(condition.key)
-        let number = condition.numericValue
-        switch (condition.comparator, number) {
-        case (.equal, let number?):
-            arguments += [key, .double(number), .text(condition.value)]
-            return prefix + "(p.value_number = ? OR p.value = ?))"
-        case (.notEqual, let number?):
-            arguments += [key, .double(number), .text(condition.value)]
-            return prefix + "coalesce(p.value_number <> ?, true) AND p.value <> ?)"
-        case (.equal, nil), (.notEqual, nil):
-            arguments += [key, .text(condition.value)]
-            return prefix + "p.value \(condition.comparator.sqlOperator) ?)"
-        case (.less, let number?), (.lessOrEqual, let number?), (.greater, let number?), (.greaterOrEqual, let number?):
-            arguments += [key, .double(number)]
-            return prefix + "p.value_number \(condition.comparator.sqlOperator) ?)"
-        case (.less, nil), (.lessOrEqual, nil), (.greater, nil), (.greaterOrEqual, nil):
-            let comparator = condition.comparator.rawValue
-            throw StoreError(
-                .invalidQuery, "'\(condition.key)\(comparator)\(condition.value)': \(comparator) needs a number")
-        }
+        var query = SearchSQL(dialect)
+        for clause in try filter.clauses() { try query.runClause(clause) }
+        query.order("r.started_at", false)
+        query.order("n.id", false)
+        let statement = query.statement(Self.runSelect, limit: filter.limit)
+        return SQLSteps([], [.init(statement) { runs, row in runs.append(Self.run(row)) }])
     }
 
     private struct RunDetailParts: Sendable {
@@ -480,18 +402,4 @@ private struct RowOffset: SQLRowReading {
     func integer(at index: Int) -> Int64? { row.integer(at: offset + index) }
     func real(at index: Int) -> Double? { row.real(at: offset + index) }
     func text(at index: Int) -> String? { row.text(at: offset + index) }
-}
-
-extension FilterComparator {
-    /// The SQL operator (a fixed string from a closed set, never user text).
-    package var sqlOperator: String {
-        switch self {
-        case .equal: "="
-        case .notEqual: "<>"
-        case .less: "<"
-        case .lessOrEqual: "<="
-        case .greater: ">"
-        case .greaterOrEqual: ">="
-        }
-    }
 }

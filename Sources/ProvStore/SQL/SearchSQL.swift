@@ -53,10 +53,26 @@ package struct SearchSQL: Sendable {
         condition("EXISTS (\(subquery) AND \(sql))", arguments + comparisonArguments)
     }
 
-    /// A clause on a key-value table (parameters, tags) whose rows belong to `owner` through `node_pk`.
+    /// A clause on a key-value table (parameters, tags) whose rows belong to `owner` through `node_pk`; a
+    /// ``SearchValue/numeral(_:text:)`` is compared with the number the table keeps beside each value.
     package mutating func keyValueClause(table: String, owner: String, key: String, clause: SearchClause) throws {
         let subquery = "SELECT 1 FROM \(table) kv WHERE kv.node_pk = \(owner) AND kv.key = ?"
-        try presenceOrComparison(subquery, key: key, value: "kv.value", clause)
+        guard case .numeral(let number, let text) = clause.value else {
+            return try presenceOrComparison(subquery, key: key, value: "kv.value", clause)
+        }
+        let arguments: [SQLValue] = [.text(key), .double(number)]
+        switch clause.comparator {
+        case .equal:
+            condition("EXISTS (\(subquery) AND (kv.value_number = ? OR kv.value = ?))", arguments + [.text(text)])
+        case .notEqual:
+            condition(
+                "EXISTS (\(subquery) AND coalesce(kv.value_number <> ?, true) AND kv.value <> ?)",
+                arguments + [.text(text)])
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            try exists(subquery, [.text(key)], comparing: "kv.value_number", clause, numeric: true)
+        default:
+            try presenceOrComparison(subquery, key: key, value: "kv.value", clause)
+        }
     }
 
     /// `IS NULL` / `IS NOT NULL` as the absence / presence of the subquery's row; other comparators compare `value`.
@@ -75,14 +91,19 @@ package struct SearchSQL: Sendable {
     package func statement(_ select: String, limit: Int, offset: Int) throws -> SQLStatement {
         guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
         guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
+        let (next, overflow) = limit.addingReportingOverflow(1)
+        guard !overflow else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
+        let statement = self.statement(select, limit: next)
+        return SQLStatement(statement.sql + " OFFSET ?", statement.arguments + [.integer(offset)])
+    }
+
+    /// The statement `select` followed by the WHERE and ORDER BY clauses, then `LIMIT limit` unless it is `nil`.
+    package func statement(_ select: String, limit: Int?) -> SQLStatement {
         var sql = select
         if !conditions.isEmpty { sql += "\nWHERE " + conditions.joined(separator: "\n  AND ") }
         if !orders.isEmpty { sql += "\nORDER BY " + orders.joined(separator: ", ") }
-        sql += "\nLIMIT ? OFFSET ?"
-        let (next, overflow) = limit.addingReportingOverflow(1)
-        guard !overflow else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
-        return SQLStatement(
-            sql, conditionArguments + orderArguments + [.integer(next), .integer(offset)])
+        guard let limit else { return SQLStatement(sql, conditionArguments + orderArguments) }
+        return SQLStatement(sql + "\nLIMIT ?", conditionArguments + orderArguments + [.integer(limit)])
     }
 
     /// The SQL comparing `expression` with a clause's value, and its arguments. A numeric expression is compared
@@ -98,6 +119,8 @@ package struct SearchSQL: Sendable {
                 guard numeric else { return .text(text) }
                 guard let number = Double(text) else { throw StoreError(.invalidQuery, "'\(text)' is not a number") }
                 return .double(number)
+            case .numeral(let number, let text):
+                return numeric ? .double(number) : .text(text)
             case .list, .none:
                 throw StoreError(.invalidQuery, "\(clause.comparator.rawValue) needs a single value")
             }

@@ -112,16 +112,9 @@ package struct TrackingSQL: Sendable {
 
     // MARK: Runs
 
-    /// The person a run is associated with: the name of its first `wasAssociatedWith` person agent.
-    private static let runUserExpression = """
-        (SELECT a.name FROM relation ua JOIN agent a ON a.node_pk = ua.object_pk
-            WHERE ua.subject_pk = r.node_pk AND ua.kind = 'wasAssociatedWith' AND a.kind = 'person'
-            ORDER BY ua.pk LIMIT 1)
-        """
-
     private static let runSelect = """
         SELECT r.node_pk, n.id, xn.id, x.number, coalesce(x.artifact_location, 'mlflow-artifacts:/' || x.number),
-            r.name, r.status, r.started_at, r.ended_at, r.lifecycle, \(runUserExpression)
+            r.name, r.status, r.started_at, r.ended_at, r.lifecycle, \(SearchSQL.runUserExpression)
         FROM run r
         JOIN node n ON n.pk = r.node_pk
         JOIN experiment x ON x.node_pk = r.experiment_pk
@@ -213,85 +206,13 @@ package struct TrackingSQL: Sendable {
         ) { runs in keys.compactMap { runs[$0] } }
     }
 
-    /// The SQL expression of a run attribute (over `r`, `n` and `x`), or `nil` for one runs do not have.
-    private static func runAttribute(_ attribute: SearchAttribute) -> String? {
-        switch attribute {
-        case .id: "n.id"
-        case .name: "r.name"
-        case .status: "r.status"
-        case .user: runUserExpression
-        case .artifactURI:
-            "(coalesce(x.artifact_location, 'mlflow-artifacts:/' || x.number) || '/' || n.id || '/artifacts')"
-        case .startTime: "(r.started_at / 1000)"
-        case .endTime: "(r.ended_at / 1000)"
-        case .creationTime, .lastUpdateTime, .modelType, .sourceRun: nil
-        }
-    }
-
     /// One page of a run search.
     package func searchRuns(_ search: RunSearch) throws -> some SQLRead<SearchPage<TrackedRun>> {
         var query = SearchSQL(dialect)
         query.condition(dialect.inList("x.number"), [.ints(search.experiments)])
         query.lifecycle(search.lifecycle, column: "r.lifecycle")
-        for clause in search.filter {
-            switch clause.key {
-            case .attribute(let attribute):
-                guard let expression = Self.runAttribute(attribute) else {
-                    throw SearchSQL.unsupported(clause.key, in: "run")
-                }
-                try query.compare(
-                    attribute == .status ? "upper(\(expression))" : expression, clause, numeric: attribute.isNumeric)
-            case .metric(let key):
-                try query.exists(
-                    "SELECT 1 FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ?", [.text(key)],
-                    comparing: "m.last_value", clause, numeric: true)
-            case .parameter(let key):
-                try query.keyValueClause(table: "parameter", owner: "r.node_pk", key: key, clause: clause)
-            case .tag(let key):
-                try query.keyValueClause(table: "tag", owner: "r.node_pk", key: key, clause: clause)
-            case .dataset(let field):
-                let expression =
-                    switch field {
-                    case .name: "e.name"
-                    case .digest: dialect.jsonText("e.attributes", TrackedDataset.Attribute.digest)
-                    case .context: dialect.jsonText("rel.attributes", TrackedDataset.Attribute.context)
-                    }
-                try query.exists(
-                    """
-                    SELECT 1 FROM relation rel JOIN entity e ON e.node_pk = rel.object_pk
-                        WHERE rel.subject_pk = r.node_pk AND rel.kind = 'used' AND e.kind = 'dataset'
-                    """, [], comparing: expression, clause, numeric: false)
-            }
-        }
-        for order in search.orderBy {
-            switch order.key {
-            case .attribute(let attribute):
-                guard let expression = Self.runAttribute(attribute) else {
-                    throw SearchSQL.unsupported(order.key, in: "run")
-                }
-                query.order(expression, order.ascending, missingLast: attribute == .endTime || attribute == .name)
-            case .metric(let key):
-                // Numbers, then NaN (a NULL value), then runs without the metric, in both directions.
-                query.order(
-                    """
-                    coalesce((SELECT CASE WHEN m.last_value IS NULL THEN 1 ELSE 0 END FROM metric_series m
-                        WHERE m.run_pk = r.node_pk AND m.key = ?), 2)
-                    """, true, [.text(key)])
-                query.order(
-                    "(SELECT m.last_value FROM metric_series m WHERE m.run_pk = r.node_pk AND m.key = ?)",
-                    order.ascending, [.text(key)])
-            case .parameter(let key):
-                query.order(
-                    "(SELECT p.value FROM parameter p WHERE p.node_pk = r.node_pk AND p.key = ?)", order.ascending,
-                    [.text(key)], missingLast: true)
-            case .tag(let key):
-                query.order(
-                    "(SELECT t.value FROM tag t WHERE t.node_pk = r.node_pk AND t.key = ?)", order.ascending,
-                    [.text(key)], missingLast: true)
-            case .dataset:
-                throw SearchSQL.unsupported(order.key, in: "run")
-            }
-        }
+        for clause in search.filter { try query.runClause(clause) }
+        for order in search.orderBy { try query.runOrder(order) }
         query.order("r.started_at", false)
         query.order("n.id", true)
         let statement = try query.statement(
@@ -395,7 +316,7 @@ package struct TrackingSQL: Sendable {
             case .sourceRun: Self.modelSourceRunExpression
             case .creationTime: "(e.created_at / 1000)"
             case .lastUpdateTime: dialect.jsonNumber("e.attributes", TrackedModel.Attribute.updatedAt)
-            case .user, .artifactURI, .startTime, .endTime: nil
+            case .user, .artifactURI, .startTime, .endTime, .kind, .parentRun, .experiment: nil
             }
         }
         func object(_ key: SearchKey) -> String {
@@ -416,7 +337,7 @@ package struct TrackingSQL: Sendable {
                 let members = dialect.jsonMembers("e.attributes", object: object(clause.key))
                 try query.presenceOrComparison(
                     "SELECT 1 FROM \(members) j WHERE j.key = ?", key: key, value: "j.value", clause)
-            case .dataset:
+            case .dataset, .term:
                 throw SearchSQL.unsupported(clause.key, in: "logged-model")
             }
         }
@@ -437,7 +358,7 @@ package struct TrackingSQL: Sendable {
                 query.order(
                     dialect.jsonMember("e.attributes", object: object(order.key)), order.ascending, [.text(key)],
                     missingLast: true)
-            case .dataset:
+            case .dataset, .term:
                 throw SearchSQL.unsupported(order.key, in: "logged-model")
             }
         }

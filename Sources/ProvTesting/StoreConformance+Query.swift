@@ -1,0 +1,102 @@
+import ProvModel
+public import ProvStore
+import Testing
+
+// The one query model: the clauses the command line's and native API's run filters compile to (taxonomy terms, run
+// kind, parent, experiment by name or id, numbers written as text) answer alike through every entry point.
+
+extension StoreConformance {
+    /// The checks of the query model.
+    static let queryChecks: [StoreConformanceCheck] = [
+        StoreConformanceCheck("query model: terms, kinds, parents, experiments and numerals are clauses") {
+            try await filterClauses($0)
+        },
+        StoreConformanceCheck("query model: a run filter and its clauses select the same runs") {
+            try await filtersAsClauses($0)
+        },
+    ]
+
+    /// The run search over both fixture experiments, with `clauses`.
+    private static func searched(
+        _ store: any ProvenanceStore, _ clauses: [SearchClause], orderBy: [SearchOrder] = []
+    ) async throws -> [ProvID] {
+        var numbers: [Int64] = []
+        for experiment in try await store.experiments() {
+            if let number = try await store.trackedExperiment(.id(experiment.id))?.number { numbers.append(number) }
+        }
+        return try await store.searchRuns(RunSearch(experiments: numbers, filter: clauses, orderBy: orderBy)).items
+            .map(\.id)
+    }
+
+    static func filterClauses(_ store: any ProvenanceStore) async throws {
+        let (campaign, sweep) = try await campaignAndSweep(store)
+        let c = campaign.ids
+        let s = sweep.runs
+        let term = ProvFixtures.learningRateTerm
+        #expect(try await searched(store, [SearchClause(.term(term), .isNotNull, .none)]) == [s[2], s[1], s[0], c.train])
+        #expect(try await searched(store, [SearchClause(.term("model"), .isNotNull, .none)]).contains(c.train))
+        #expect(try await searched(store, [SearchClause(.term("zz_unknown"), .isNotNull, .none)]).isEmpty)
+        #expect(
+            try await searched(store, [SearchClause(.term(term), .isNull, .none)]) == [s[3], c.evaluate, c.step, c.workflow])
+        #expect(
+            try await searched(store, [SearchClause(.attribute(.kind), .equal, .string("workflow"))]) == [
+                s[3], s[2], s[1], s[0], c.workflow,
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.attribute(.kind), .in, .list(["task", "step"]))]) == [
+                c.evaluate, c.step, c.train,
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.attribute(.parentRun), .equal, .string(c.workflow.hex))]) == [
+                c.evaluate, c.train,
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.attribute(.experiment), .equal, .string(sweep.experimentName))])
+                == [s[3], s[2], s[1], s[0]])
+        #expect(
+            try await searched(store, [SearchClause(.attribute(.experiment), .in, .list([campaign.ids.experiment.hex]))])
+                == [c.evaluate, c.step, c.train, c.workflow])
+        // A numeral matches the same number written otherwise, or the same text.
+        #expect(
+            try await searched(store, [SearchClause(.parameter("lr"), .equal, .numeral(0.01, text: "0.010"))]) == [
+                s[1], c.train,
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.parameter("lr"), .greater, .numeral(0.005, text: "5e-3"))]) == [
+                s[2], s[1], c.train,
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.parameter("lr"), .notEqual, .numeral(0.01, text: "0.01"))]) == [
+                s[2], s[0],
+            ])
+        #expect(
+            try await searched(store, [SearchClause(.parameter("optimizer"), .less, .numeral(1, text: "1"))]).isEmpty)
+        #expect(
+            try await searched(store, [SearchClause(.tag("team"), .equal, .numeral(7, text: "vision"))]) == [
+                s[1], s[0],
+            ])
+        await expectStoreError(.invalidQuery) {
+            try await searched(store, [SearchClause(.term(term), .equal, .string(term))])
+        }
+        await expectStoreError(.invalidQuery) { try await searched(store, [], orderBy: [SearchOrder(.term(term))]) }
+        await expectStoreError(.invalidQuery) {
+            try await searched(store, [SearchClause(.attribute(.experiment), .like, .string("%"))])
+        }
+    }
+
+    static func filtersAsClauses(_ store: any ProvenanceStore) async throws {
+        let (campaign, sweep) = try await campaignAndSweep(store)
+        let filters = [
+            RunFilter(), RunFilter(experiments: [sweep.experimentName, campaign.ids.experiment.hex]),
+            RunFilter(parameters: [condition("lr=0.01")]), RunFilter(parameters: [condition("lr!=0.1")]),
+            RunFilter(parameters: [condition("lr<=0.01"), condition("optimizer=SGD")]),
+            RunFilter(parameters: [condition("optimizer!=SGD")]), RunFilter(metrics: [condition("accuracy>0.5")]),
+            RunFilter(tags: [condition("team=vision")]), RunFilter(terms: [ProvFixtures.learningRateTerm, "model"]),
+            RunFilter(statuses: [.finished, .failed]), RunFilter(kinds: [.task]), RunFilter(parent: campaign.ids.workflow),
+        ]
+        for filter in filters {
+            #expect(
+                try await searched(store, try filter.clauses()) == matching(store, filter), Comment(rawValue: "\(filter)"))
+        }
+    }
+}
