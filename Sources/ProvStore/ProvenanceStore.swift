@@ -54,6 +54,10 @@ public protocol ProvenanceGraphStore: ProvenanceEventSink {
     /// One run with its parameters, metric summaries, tags, relations, architecture and terms; `nil` if unknown.
     func runDetail(_ id: ProvID) async throws -> RunDetail?
 
+    /// One page of the runs a query selects, in its order, each with the parts it asks for (the one read model of
+    /// runs: filter by any clause, order by any key, page, load only what is needed).
+    func runs(_ query: RunQuery) async throws -> SearchPage<RunView>
+
     /// The points of one metric series of a run, in step order.
     func metricHistory(run: ProvID, key: String) async throws -> [MetricPoint]
 

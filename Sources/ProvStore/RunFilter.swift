@@ -109,7 +109,9 @@ extension KeyCondition {
     /// (compared as a number or as text, see there); other values are compared as text, and only for equality.
     /// - Throws: ``StoreError`` `.invalidQuery` for `<`, `<=`, `>`, `>=` with a value that is not a number.
     public func clause(on key: SearchKey) throws -> SearchClause {
-        if let number = numericValue { return SearchClause(key, comparator.searchComparator, .numeral(number, text: value)) }
+        if let number = numericValue {
+            return SearchClause(key, comparator.searchComparator, .numeral(number, text: value))
+        }
         guard comparator == .equal || comparator == .notEqual else {
             let symbol = comparator.rawValue
             throw StoreError(.invalidQuery, "'\(self.key)\(symbol)\(value)': \(symbol) needs a number")

@@ -24,6 +24,7 @@ struct StalledStore: ProvenanceStore {
     func experiments() async throws -> [ExperimentSummary] { try await base.experiments() }
     func runs(matching filter: RunFilter) async throws -> [RunSummary] { try await base.runs(matching: filter) }
     func runDetail(_ id: ProvID) async throws -> RunDetail? { try await base.runDetail(id) }
+    func runs(_ query: RunQuery) async throws -> SearchPage<RunView> { try await base.runs(query) }
     func metricHistory(run: ProvID, key: String) async throws -> [MetricPoint] {
         try await base.metricHistory(run: run, key: key)
     }

@@ -108,3 +108,34 @@ extension InMemoryTables {
             + Array(telemetryKeys[run] ?? [])
     }
 }
+
+extension InMemoryTables {
+    /// One page of runs: the conditions already in `search`, then the clauses, ordered by `orderBy`, then newest
+    /// first, then by id (`highestIDFirst` or lowest first).
+    func runPage(
+        _ search: inout InMemorySearch<RunSearchRow>, _ filter: [SearchClause], orderBy: [SearchOrder],
+        highestIDFirst: Bool, limit: Int, offset: Int
+    ) throws -> (items: [RunSearchRow], hasMore: Bool) {
+        for clause in filter { try runClause(clause, to: &search) }
+        for order in orderBy { try runOrder(order, to: &search) }
+        search.order({ SQLCell(Double($0.run.startedAt)) }, false)
+        search.order({ .text($0.id.hex) }, !highestIDFirst)
+        return try search.page(runs.map { ($0.key, $0.value) }, limit: limit, offset: offset)
+    }
+
+    /// One page of the runs a query selects, with the parts it asks for.
+    func runViews(_ query: RunQuery) throws -> SearchPage<RunView> {
+        var search = InMemorySearch<RunSearchRow>()
+        search.lifecycle(query.lifecycle) { $0.run.lifecycle }
+        let page = try runPage(
+            &search, query.filter, orderBy: query.orderBy, highestIDFirst: true, limit: query.limit,
+            offset: query.offset)
+        return SearchPage(
+            items: page.items.compactMap { row in runDetail(row.id).map { RunView($0, parts: query.parts) } },
+            hasMore: page.hasMore)
+    }
+}
+
+extension InMemoryStore {
+    public func runs(_ query: RunQuery) async throws -> SearchPage<RunView> { try snapshot.runViews(query) }
+}

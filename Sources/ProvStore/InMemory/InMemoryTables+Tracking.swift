@@ -136,11 +136,9 @@ extension InMemoryTables {
         let numbers = Set(search.experiments)
         query.condition { row in experiments[row.run.experiment].map { numbers.contains($0.number) } ?? false }
         query.lifecycle(search.lifecycle) { $0.run.lifecycle }
-        for clause in search.filter { try runClause(clause, to: &query) }
-        for order in search.orderBy { try runOrder(order, to: &query) }
-        query.order({ SQLCell(Double($0.run.startedAt)) }, false)
-        query.order({ .text($0.id.hex) }, true)
-        let page = try query.page(runs.map { ($0.key, $0.value) }, limit: search.limit, offset: search.offset)
+        let page = try runPage(
+            &query, search.filter, orderBy: search.orderBy, highestIDFirst: false, limit: search.limit,
+            offset: search.offset)
         return SearchPage(items: page.items.compactMap { trackedRun($0.id) }, hasMore: page.hasMore)
     }
 

@@ -150,17 +150,18 @@ package struct GraphSQL: Sendable {
         return SQLSteps([], [.init(statement) { runs, row in runs.append(Self.run(row)) }])
     }
 
-    private struct RunDetailParts: Sendable {
-        var key: Int64?
-        var run: RunSummary?
-        var parameters: [ClassifiedValue] = []
-        var tags: [ClassifiedValue] = []
-        var metrics: [MetricSummary] = []
-        var relations: [RunRelation] = []
-        var children: [RunSummary] = []
-        var architecture: [ArchitectureLayerRow] = []
-        var telemetrySampleCount = 0
-        var terms: [String] = []
+    /// One page of runs with the parts the query asks for.
+    package func runs(_ query: RunQuery) throws -> some SQLRead<SearchPage<RunView>> {
+        var search = SearchSQL(dialect)
+        search.lifecycle(query.lifecycle, column: "r.lifecycle")
+        let statement = try search.runKeys(
+            query.filter, orderBy: query.orderBy, highestIDFirst: true, limit: query.limit, offset: query.offset)
+        let (limit, parts) = (query.limit, query.parts)
+        return SQLKeyRead.keys(statement).then { keys in
+            runViews(keys: Array(keys.prefix(limit)), parts: parts).map {
+                SearchPage(items: $0, hasMore: keys.count > limit)
+            }
+        }
     }
 
     private static func relation(_ row: any SQLRowReading, runIsSubject: Bool) -> RunRelation {
@@ -173,85 +174,120 @@ package struct GraphSQL: Sendable {
         ClassifiedValue(key: row.string(0), value: row.string(1), term: row.text(at: 2))
     }
 
-    /// One run with everything recorded about it; `nil` if unknown.
-    package func runDetail(_ id: ProvID) -> some SQLRead<RunDetail?> {
-        typealias Step = SQLSteps<RunDetailParts, RunDetail?>.Step
-        func step(
-            _ sql: String, _ take: @escaping @Sendable (inout RunDetailParts, any SQLRowReading) -> Void
-        ) -> Step {
-            Step({ parts in parts.key.map { SQLStatement(sql, [.int($0)]) } }, take: take)
-        }
-        return SQLSteps(
-            RunDetailParts(),
-            [
-                .init(
-                    SQLStatement(
-                        "SELECT r.node_pk, \(Self.runColumns)\n\(Self.runFrom) WHERE n.id = ?", [.text(id.hex)])
-                ) { parts, row in
-                    parts.key = row.int64(0)
-                    parts.run = Self.run(RowOffset(row: row, offset: 1))
-                },
-                step("SELECT key, value, term FROM parameter WHERE node_pk = ? ORDER BY key") { parts, row in
-                    parts.parameters.append(Self.classified(row))
-                },
-                step("SELECT key, value, term FROM tag WHERE node_pk = ? ORDER BY key") { parts, row in
-                    parts.tags.append(Self.classified(row))
-                },
-                step(
-                    """
-                    SELECT key, term, point_count, last_value, last_step, min_value, max_value
-                    FROM metric_series WHERE run_pk = ? ORDER BY key
-                    """
-                ) { parts, row in
-                    parts.metrics.append(
-                        MetricSummary(
-                            key: row.string(0), term: row.text(at: 1), count: row.int(2), last: row.double(3),
-                            lastStep: row.int64(4), min: row.double(5), max: row.double(6)))
-                },
-                step(
-                    """
-                    SELECT rel.kind, rel.time, o.* FROM relation rel
-                    JOIN (\(Self.keyedNodeSelect)) o ON o.node_pk = rel.object_pk
-                    WHERE rel.subject_pk = ? ORDER BY rel.kind, o.id
-                    """
-                ) { parts, row in parts.relations.append(Self.relation(row, runIsSubject: true)) },
-                step(
-                    """
-                    SELECT rel.kind, rel.time, s.* FROM relation rel
-                    JOIN (\(Self.keyedNodeSelect)) s ON s.node_pk = rel.subject_pk
-                    WHERE rel.object_pk = ? ORDER BY rel.kind, s.id
-                    """
-                ) { parts, row in parts.relations.append(Self.relation(row, runIsSubject: false)) },
-                step(Self.runSelect + " WHERE r.parent_pk = ? ORDER BY r.started_at, n.id") { parts, row in
-                    parts.children.append(Self.run(row))
-                },
-                step(
-                    "SELECT position, layer_type, hyperparameters FROM architecture_layer WHERE run_pk = ? ORDER BY position"
-                ) { parts, row in
-                    parts.architecture.append(
-                        ArchitectureLayerRow(position: row.int(0), type: row.string(1), hyperparameters: row.object(2)))
-                },
-                step("SELECT count(*) FROM telemetry_sample WHERE run_pk = ?") { parts, row in
-                    parts.telemetrySampleCount = row.int(0)
-                },
-                step(
-                    """
-                    SELECT term FROM parameter WHERE node_pk = ?1 AND term IS NOT NULL
-                    UNION SELECT term FROM tag WHERE node_pk = ?1 AND term IS NOT NULL
-                    UNION SELECT term FROM metric_series WHERE run_pk = ?1 AND term IS NOT NULL
-                    UNION SELECT term FROM telemetry_key WHERE run_pk = ?1 AND term IS NOT NULL
-                    ORDER BY 1
-                    """
-                ) { parts, row in parts.terms.append(row.string(0)) },
-            ]
-        ) { parts in
-            parts.run.map { run in
-                RunDetail(
-                    run: run, parameters: parts.parameters, tags: parts.tags, metrics: parts.metrics,
-                    relations: parts.relations, children: parts.children, architecture: parts.architecture,
-                    telemetrySampleCount: parts.telemetrySampleCount, terms: parts.terms)
+    /// Runs by key, in the order of `keys`, each part named in `parts` read for all of them by one statement whose
+    /// rows start with the run's key.
+    package func runViews(keys: [Int64], parts: RunParts) -> SQLSteps<[Int64: RunView], [RunView]> {
+        typealias Step = SQLSteps<[Int64: RunView], [RunView]>.Step
+        let dialect = dialect
+        /// A part's step: `sql` gets the test that a column is one of the keys (bound once per use).
+        func part(
+            _ part: RunParts, uses: Int = 1, _ sql: (_ owned: (String) -> String) -> String,
+            _ take: @escaping @Sendable (inout RunView, any SQLRowReading) -> Void
+        ) -> Step? {
+            guard parts.contains(part), !keys.isEmpty else { return nil }
+            let statement = SQLStatement(
+                sql { dialect.inList($0) }, Array(repeating: SQLValue.ints(keys), count: uses))
+            return Step(statement) { views, row in
+                views[row.int64(0)]?.update { take(&$0, RowOffset(row: row, offset: 1)) }
             }
         }
+        let summaries =
+            keys.isEmpty
+            ? nil
+            : Step(
+                SQLStatement(
+                    "SELECT r.node_pk, \(Self.runColumns)\n\(Self.runFrom) WHERE \(dialect.inList("r.node_pk"))",
+                    [.ints(keys)])
+            ) { views, row in
+                views[row.int64(0)] = RunView(summary: Self.run(RowOffset(row: row, offset: 1)), parts: parts)
+            }
+        let steps: [Step?] = [
+            summaries,
+            part(
+                .parameters,
+                { "SELECT node_pk, key, value, term FROM parameter WHERE \($0("node_pk")) ORDER BY node_pk, key" }
+            ) {
+                view, row in view.parameters?.append(Self.classified(row))
+            },
+            part(.tags, { "SELECT node_pk, key, value, term FROM tag WHERE \($0("node_pk")) ORDER BY node_pk, key" }) {
+                view, row in view.tags?.append(Self.classified(row))
+            },
+            part(
+                .metrics,
+                {
+                    """
+                    SELECT run_pk, key, term, point_count, last_value, last_step, min_value, max_value
+                    FROM metric_series WHERE \($0("run_pk")) ORDER BY run_pk, key
+                    """
+                }
+            ) { view, row in
+                view.metrics?.append(
+                    MetricSummary(
+                        key: row.string(0), term: row.text(at: 1), count: row.int(2), last: row.double(3),
+                        lastStep: row.int64(4), min: row.double(5), max: row.double(6)))
+            },
+            part(
+                .relations,
+                {
+                    """
+                    SELECT rel.subject_pk, rel.kind, rel.time, o.* FROM relation rel
+                    JOIN (\(Self.keyedNodeSelect)) o ON o.node_pk = rel.object_pk
+                    WHERE \($0("rel.subject_pk")) ORDER BY rel.subject_pk, rel.kind, o.id
+                    """
+                }
+            ) { view, row in view.relations?.append(Self.relation(row, runIsSubject: true)) },
+            part(
+                .relations,
+                {
+                    """
+                    SELECT rel.object_pk, rel.kind, rel.time, s.* FROM relation rel
+                    JOIN (\(Self.keyedNodeSelect)) s ON s.node_pk = rel.subject_pk
+                    WHERE \($0("rel.object_pk")) ORDER BY rel.object_pk, rel.kind, s.id
+                    """
+                }
+            ) { view, row in view.relations?.append(Self.relation(row, runIsSubject: false)) },
+            part(
+                .children,
+                {
+                    "SELECT r.parent_pk, \(Self.runColumns)\n\(Self.runFrom)\nWHERE \($0("r.parent_pk")) ORDER BY r.parent_pk, r.started_at, n.id"
+                }
+            ) { view, row in view.children?.append(Self.run(row)) },
+            part(
+                .architecture,
+                {
+                    """
+                    SELECT run_pk, position, layer_type, hyperparameters FROM architecture_layer
+                    WHERE \($0("run_pk")) ORDER BY run_pk, position
+                    """
+                }
+            ) { view, row in
+                view.architecture?.append(
+                    ArchitectureLayerRow(position: row.int(0), type: row.string(1), hyperparameters: row.object(2)))
+            },
+            part(.telemetry, { "SELECT run_pk, count(*) FROM telemetry_sample WHERE \($0("run_pk")) GROUP BY run_pk" })
+            {
+                view, row in view.telemetrySampleCount = row.int(0)
+            },
+            part(
+                .terms, uses: 4,
+                {
+                    """
+                    SELECT node_pk, term FROM parameter WHERE \($0("node_pk")) AND term IS NOT NULL
+                    UNION SELECT node_pk, term FROM tag WHERE \($0("node_pk")) AND term IS NOT NULL
+                    UNION SELECT run_pk, term FROM metric_series WHERE \($0("run_pk")) AND term IS NOT NULL
+                    UNION SELECT run_pk, term FROM telemetry_key WHERE \($0("run_pk")) AND term IS NOT NULL
+                    ORDER BY 1, 2
+                    """
+                }
+            ) { view, row in view.terms?.append(row.string(0)) },
+        ]
+        return SQLSteps([:], steps.compactMap { $0 }) { views in keys.compactMap { views[$0] } }
+    }
+
+    /// One run with everything recorded about it; `nil` if unknown.
+    package func runDetail(_ id: ProvID) throws -> some SQLRead<RunDetail?> {
+        try runs(RunQuery(filter: [SearchClause(.attribute(.id), .equal, .string(id.hex))], limit: 1, parts: .all))
+            .map { $0.items.first?.detail }
     }
 
     /// The points of one metric series of a run, in step order.
@@ -402,4 +438,24 @@ private struct RowOffset: SQLRowReading {
     func integer(at index: Int) -> Int64? { row.integer(at: offset + index) }
     func real(at index: Int) -> Double? { row.real(at: offset + index) }
     func text(at index: Int) -> String? { row.text(at: offset + index) }
+}
+
+extension RunView {
+    /// A view with only the summary, and each part named in `parts` present and empty, to be filled.
+    fileprivate init(summary: RunSummary, parts: RunParts) {
+        self.init(summary: summary)
+        if parts.contains(.parameters) { parameters = [] }
+        if parts.contains(.tags) { tags = [] }
+        if parts.contains(.metrics) { metrics = [] }
+        if parts.contains(.relations) { relations = [] }
+        if parts.contains(.children) { children = [] }
+        if parts.contains(.architecture) { architecture = [] }
+        if parts.contains(.telemetry) { telemetrySampleCount = 0 }
+        if parts.contains(.terms) { terms = [] }
+    }
+
+    /// Changes the view in place (through an optional chain, without copying its parts).
+    fileprivate mutating func update(_ change: (inout RunView) -> Void) {
+        change(&self)
+    }
 }

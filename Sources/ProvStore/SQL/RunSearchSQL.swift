@@ -84,6 +84,23 @@ extension SearchSQL {
         }
     }
 
+    /// The statement selecting the keys of one page of runs (one more than `limit`): the conditions already added,
+    /// then the clauses, ordered by `orderBy`, then newest first, then by id (`highestIDFirst` or lowest first).
+    package mutating func runKeys(
+        _ filter: [SearchClause], orderBy: [SearchOrder], highestIDFirst: Bool, limit: Int, offset: Int
+    ) throws -> SQLStatement {
+        for clause in filter { try runClause(clause) }
+        for order in orderBy { try runOrder(order) }
+        order("r.started_at", false)
+        order("n.id", !highestIDFirst)
+        return try statement(
+            """
+            SELECT r.node_pk FROM run r
+            JOIN node n ON n.pk = r.node_pk
+            JOIN experiment x ON x.node_pk = r.experiment_pk
+            """, limit: limit, offset: offset)
+    }
+
     /// The experiment names or ids a clause on ``SearchAttribute/experiment`` names (with `=` or `IN`).
     package static func experimentReferences(_ clause: SearchClause) throws -> [String] {
         switch (clause.comparator, clause.value) {

@@ -28,7 +28,11 @@ extension SQLBackedStore {
     }
 
     public func runDetail(_ id: ProvID) async throws -> RunDetail? {
-        try await fetch(GraphSQL(dialect).runDetail(id))
+        try await fetch(try GraphSQL(dialect).runDetail(id))
+    }
+
+    public func runs(_ query: RunQuery) async throws -> SearchPage<RunView> {
+        try await fetch(try GraphSQL(dialect).runs(query))
     }
 
     public func metricHistory(run: ProvID, key: String) async throws -> [MetricPoint] {

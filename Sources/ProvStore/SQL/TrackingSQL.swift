@@ -211,16 +211,8 @@ package struct TrackingSQL: Sendable {
         var query = SearchSQL(dialect)
         query.condition(dialect.inList("x.number"), [.ints(search.experiments)])
         query.lifecycle(search.lifecycle, column: "r.lifecycle")
-        for clause in search.filter { try query.runClause(clause) }
-        for order in search.orderBy { try query.runOrder(order) }
-        query.order("r.started_at", false)
-        query.order("n.id", true)
-        let statement = try query.statement(
-            """
-            SELECT r.node_pk FROM run r
-            JOIN node n ON n.pk = r.node_pk
-            JOIN experiment x ON x.node_pk = r.experiment_pk
-            """, limit: search.limit, offset: search.offset)
+        let statement = try query.runKeys(
+            search.filter, orderBy: search.orderBy, highestIDFirst: false, limit: search.limit, offset: search.offset)
         return page(statement, limit: search.limit) { keys in runs(keys: keys) }
     }
 
