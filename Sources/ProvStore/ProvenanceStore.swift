@@ -34,15 +34,12 @@ public protocol ProvenanceGraphStore: ProvenanceEventSink {
     func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary
 
     /// Ingests several independent batches in one transaction (a group commit): each batch is all-or-nothing on
-    /// its own, and every stored batch is durable when the call returns.
+    /// its own, and every stored batch is durable when the call returns. A batch may carry a key (the client's
+    /// idempotency key, such as the native API's `Idempotency-Key` header): a batch whose key the store already holds
+    /// from a stored batch is not applied again (its result counts only its events), so that a batch retried after a
+    /// lost reply, through any server on the same store, is stored exactly once. A refused batch's key is not kept.
     /// - Returns: for each batch, in order, what it stored or why it was refused.
     /// - Throws: ``StoreError`` when the transaction as a whole failed; then nothing was stored.
-    func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>]
-
-    /// Like ``ingest(batches:)``, where a batch may carry a key (the client's idempotency key, such as the native
-    /// API's `Idempotency-Key` header): a batch whose key the store already holds from a stored batch is not applied
-    /// again (its result counts only its events), so that a batch retried after a lost reply, through any server on
-    /// the same store, is stored exactly once. A refused batch's key is not kept.
     func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>]
 
     /// All experiments, by name.
@@ -138,14 +135,15 @@ extension ProvenanceGraphStore {
         try await ingestCounting(events)
     }
 
-    /// Ignores the keys: for back-ends where re-sent events are harmless by their content alone.
-    public func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
-        try await ingest(batches: keyedBatches.map(\.events))
+    /// Ingests several independent batches without keys (``ingest(keyedBatches:)``): each all-or-nothing on its
+    /// own, in one transaction.
+    public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
+        try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
     }
 }
 
 /// A batch of events with the key that identifies it across retries (see
-/// ``ProvenanceStore/ingest(keyedBatches:)``).
+/// ``ProvenanceGraphStore/ingest(keyedBatches:)``).
 public struct KeyedBatch: Sendable {
     /// The events, stored all or nothing.
     public var events: [ProvEvent]

@@ -19,12 +19,6 @@
             return summary
         }
 
-        /// Ingests independent batches in one transaction, each inside its own savepoint: a refused batch is rolled
-        /// back alone, the others commit together.
-        public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
-            try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
-        }
-
         /// Ingests independent batches in one transaction, each inside its own savepoint; a batch whose key is already
         /// stored is skipped. The key is claimed in the batch's savepoint, so a concurrent writer with the same key waits
         /// for this transaction and then skips the batch, and a refused batch releases its key.

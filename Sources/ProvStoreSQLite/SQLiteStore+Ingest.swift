@@ -27,13 +27,8 @@ extension SQLiteStore {
     }
 
     /// Ingests independent batches in one transaction, each inside its own savepoint: a refused batch is rolled
-    /// back alone, the others commit together (one disk sync for all of them).
-    public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
-        try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
-    }
-
-    /// As ``ingest(batches:)``; a batch whose key is already stored is skipped (its result counts only its events),
-    /// and a refused batch's key is not kept.
+    /// back alone, the others commit together (one disk sync for all of them). A batch whose key is already stored
+    /// is skipped (its result counts only its events), and a refused batch's key is not kept.
     public func ingest(keyedBatches batches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] {
         guard !batches.isEmpty else { return [] }
         let classifier = self.classifier

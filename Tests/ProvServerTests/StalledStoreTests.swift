@@ -17,7 +17,6 @@ struct StalledStore: ProvenanceStore {
 
     private func stall() async -> Never { await Stall.forever() }
 
-    func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] { await stall() }
     func ingest(keyedBatches: [KeyedBatch]) async throws -> [Result<IngestSummary, IngestError>] { await stall() }
     func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary { await stall() }
 

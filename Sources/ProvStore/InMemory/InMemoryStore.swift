@@ -35,11 +35,6 @@ public final class InMemoryStore: ProvenanceStore {
 
     // MARK: Ingest
 
-    /// Each batch on its own, as ``ingest(keyedBatches:)`` without keys.
-    public func ingest(batches: [[ProvEvent]]) async throws -> [Result<IngestSummary, IngestError>] {
-        try await ingest(keyedBatches: batches.map { KeyedBatch(events: $0) })
-    }
-
     /// The batch all or nothing: it is applied to a copy of the state, which replaces the state once it is stored.
     @discardableResult
     public func ingestCounting(_ events: [ProvEvent]) async throws -> IngestSummary {
