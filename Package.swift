@@ -81,7 +81,7 @@ let package = Package(
         // Importers that turn third-party files (record trails, A4NN histories) into events.
         .target(name: "ProvImport", dependencies: ["ProvModel"]),
         // Standard exports (PROV-JSON, PROV-N, PROV-O, RO-Crate, DOT), PROV-JSON import, the taxonomy as an ontology.
-        .target(name: "ProvExport", dependencies: ["ProvModel", "ProvStore"]),
+        .target(name: "ProvExport", dependencies: ["ProvModel"]),
         // Aim C: feature tables, learning curves, feature strength, causal discovery and effects. Pure: values in,
         // values out.
         .target(name: "ProvAnalysis", dependencies: ["ProvModel"]),

@@ -1,5 +1,4 @@
 public import ProvModel
-public import ProvStore
 
 /// The formats `provkit export` writes. A closed set.
 public enum ExportFormat: String, Hashable, Sendable, CaseIterable {

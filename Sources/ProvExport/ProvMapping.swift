@@ -1,5 +1,4 @@
 public import ProvModel
-public import ProvStore
 
 /// Settings of the exports.
 public struct ExportOptions: Hashable, Sendable {

@@ -146,7 +146,7 @@
                 if let holder = try await row(
                     "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?", [name])
                 {
-                    facts.experimentNames[name] = PostgresStore.id(holder[0])
+                    facts.experimentNames[name] = ProvID(stored: holder[0])
                 }
             }
             facts.parameters = try await heldValues(lookups.parameters, table: "parameter")
@@ -154,7 +154,7 @@
             facts.tags = try await heldValues(lookups.tags.union(tagsOfDeletedNodes), table: "tag")
             for parent in lookups.ancestors {
                 facts.ancestors[parent] = try await rows(IngestRules.ancestorsQuery, [parent.hex])
-                    .map { PostgresStore.id($0[0]) }
+                    .map { ProvID(stored: $0[0]) }
             }
             return facts
         }
@@ -337,7 +337,7 @@
                 SELECT c.id, c.pk FROM created c
                 """, [input])
             for row in created {
-                keys[PostgresStore.id(row[0])] = row[1]
+                keys[ProvID(stored: row[0])] = row[1]
             }
             for entry in pending where keys[entry.record.id] == nil {
                 // Created by another writer since the batch began.

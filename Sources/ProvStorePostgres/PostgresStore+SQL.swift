@@ -1,6 +1,5 @@
 #if Postgres
     import PostgresNIO
-    public import ProvModel
     public import ProvStore
 
     // The shared store runs the shared SQL reads (ProvStore/SQL) in its own transactions, with PostgreSQL's dialect:
@@ -19,10 +18,5 @@
 
         /// The most relation hops a lineage query may ask for.
         public static var maximumLineageDepth: Int { GraphSQL.maximumLineageDepth }
-
-        /// An identifier read from the database (always 32 hex digits: the schema checks it).
-        static func id(_ text: String) -> ProvID {
-            ProvID(hex: text) ?? ProvID(high: 0, low: 0)
-        }
     }
 #endif

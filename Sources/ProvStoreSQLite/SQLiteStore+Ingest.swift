@@ -112,7 +112,7 @@ struct IngestSession: IngestBackend {
             sql: "SELECT node.id FROM experiment JOIN node ON node.pk = experiment.node_pk WHERE name = ?")
         for name in lookups.experimentNames {
             if let holder = try String.fetchOne(names, arguments: [name]) {
-                facts.experimentNames[name] = SQLiteStore.storedID(holder)
+                facts.experimentNames[name] = ProvID(stored: holder)
             }
         }
         facts.parameters = try heldValues(
@@ -123,7 +123,7 @@ struct IngestSession: IngestBackend {
         let ancestors = try db.cachedStatement(sql: IngestRules.ancestorsQuery)
         for parent in lookups.ancestors {
             facts.ancestors[parent] = try String.fetchAll(ancestors, arguments: [parent.hex])
-                .map(SQLiteStore.storedID)
+                .map(ProvID.init(stored:))
         }
         return facts
     }
@@ -180,7 +180,7 @@ struct IngestSession: IngestBackend {
     /// Runs a shared statement; `false` when one that returns a row when it stores something returned none.
     private func run(_ statement: IngestSQL.Statement) throws -> Bool {
         let prepared = try db.cachedStatement(sql: statement.sql)
-        let arguments = StatementArguments(statement.arguments.map(\.databaseValue))
+        let arguments = StatementArguments(sqlValues: statement.arguments)
         guard statement.returnsRow else {
             try prepared.execute(arguments: arguments)
             return true

@@ -19,12 +19,6 @@ extension SQLiteStore: SQLBackedStore {
 
     /// The most relation hops a lineage query may ask for.
     public static var maximumLineageDepth: Int { GraphSQL.maximumLineageDepth }
-
-    /// An identifier read from the store. The schema checks its length; a held value that is not hexadecimal (written
-    /// by another program) reads as the zero id rather than stopping the reader.
-    static func storedID(_ text: String) -> ProvID {
-        ProvID(hex: text) ?? ProvID(high: 0, low: 0)
-    }
 }
 
 extension Database {
@@ -33,10 +27,17 @@ extension Database {
         var read = read
         while let statement = try read.nextStatement() {
             let cursor = try Row.fetchCursor(
-                self, sql: statement.sql, arguments: StatementArguments(statement.arguments.map(\.databaseValue)))
+                self, sql: statement.sql, arguments: StatementArguments(sqlValues: statement.arguments))
             while let row = try cursor.next() { try read.take(row) }
         }
         return try read.result()
+    }
+}
+
+extension StatementArguments {
+    /// The arguments of a shared statement, as SQLite binds them.
+    init(sqlValues values: [SQLValue]) {
+        self.init(values.map(\.databaseValue))
     }
 }
 

@@ -191,6 +191,21 @@ package struct GraphSQL: Sendable {
                 views[row.int64(0)]?.update { take(&$0, RowOffset(row: row, offset: 1)) }
             }
         }
+        /// The relations whose subject (`runIsSubject`) or object is one of the runs, each with the node at its
+        /// other end.
+        func relations(runIsSubject: Bool) -> Step? {
+            let (run, other) = runIsSubject ? ("rel.subject_pk", "rel.object_pk") : ("rel.object_pk", "rel.subject_pk")
+            return part(
+                .relations,
+                {
+                    """
+                    SELECT \(run), rel.kind, rel.time, other.* FROM relation rel
+                    JOIN (\(Self.keyedNodeSelect)) other ON other.node_pk = \(other)
+                    WHERE \($0(run)) ORDER BY \(run), rel.kind, other.id
+                    """
+                }
+            ) { view, row in view.relations?.append(Self.relation(row, runIsSubject: runIsSubject)) }
+        }
         let summaries =
             keys.isEmpty
             ? nil
@@ -226,26 +241,8 @@ package struct GraphSQL: Sendable {
                         key: row.string(0), term: row.text(at: 1), count: row.int(2), last: row.double(3),
                         lastStep: row.int64(4), min: row.double(5), max: row.double(6)))
             },
-            part(
-                .relations,
-                {
-                    """
-                    SELECT rel.subject_pk, rel.kind, rel.time, o.* FROM relation rel
-                    JOIN (\(Self.keyedNodeSelect)) o ON o.node_pk = rel.object_pk
-                    WHERE \($0("rel.subject_pk")) ORDER BY rel.subject_pk, rel.kind, o.id
-                    """
-                }
-            ) { view, row in view.relations?.append(Self.relation(row, runIsSubject: true)) },
-            part(
-                .relations,
-                {
-                    """
-                    SELECT rel.object_pk, rel.kind, rel.time, s.* FROM relation rel
-                    JOIN (\(Self.keyedNodeSelect)) s ON s.node_pk = rel.subject_pk
-                    WHERE \($0("rel.object_pk")) ORDER BY rel.object_pk, rel.kind, s.id
-                    """
-                }
-            ) { view, row in view.relations?.append(Self.relation(row, runIsSubject: false)) },
+            relations(runIsSubject: true),
+            relations(runIsSubject: false),
             part(
                 .children,
                 {

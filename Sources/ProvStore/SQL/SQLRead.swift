@@ -22,14 +22,11 @@ extension SQLRowReading {
     /// A text cell; empty when NULL.
     package func string(_ index: Int) -> String { text(at: index) ?? "" }
 
-    /// An identifier. The schema checks its form; a held value that is not one (written by another program) reads as
-    /// the zero id rather than stopping the reader.
-    package func id(_ index: Int) -> ProvID { ProvID(hex: string(index)) ?? ProvID(high: 0, low: 0) }
+    /// An identifier (``ProvID/init(stored:)``).
+    package func id(_ index: Int) -> ProvID { ProvID(stored: string(index)) }
 
     /// An identifier that may be NULL.
-    package func optionalID(_ index: Int) -> ProvID? {
-        text(at: index).map { ProvID(hex: $0) ?? ProvID(high: 0, low: 0) }
-    }
+    package func optionalID(_ index: Int) -> ProvID? { text(at: index).map(ProvID.init(stored:)) }
 
     /// A time in microseconds since the epoch, `nil` when NULL.
     package func time(_ index: Int) -> ProvTime? { integer(at: index).map { ProvTime(microsecondsSinceEpoch: $0) } }
@@ -180,5 +177,13 @@ extension SQLRead {
         _ transform: @escaping @Sendable (Output) throws -> T
     ) -> SQLThen<Self, SQLSteps<Output, T>> {
         then { output in SQLSteps(output, [], finish: transform) }
+    }
+}
+
+extension ProvID {
+    /// An identifier as a store holds it. The schemas check its form; a held value that is not one (written by
+    /// another program) reads as the zero id rather than stopping the reader.
+    package init(stored text: String) {
+        self = ProvID(hex: text) ?? ProvID(high: 0, low: 0)
     }
 }
