@@ -132,3 +132,17 @@ public enum LifecycleFilter: String, Hashable, Sendable, Codable, CaseIterable {
     case deletedOnly
     case all
 }
+
+/// The bounds of a page that every store checks, with the same messages.
+package enum PageBounds {
+    /// How many rows a page of `limit` rows from `offset` reads: one more than `limit`, to tell whether another page
+    /// follows.
+    /// - Throws: ``StoreError`` `.invalidQuery` for a size below 1 or too large to add one to, or a negative offset.
+    package static func rowsToRead(limit: Int, offset: Int) throws -> Int {
+        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
+        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
+        let (rows, overflow) = limit.addingReportingOverflow(1)
+        guard !overflow else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
+        return rows
+    }
+}

@@ -17,7 +17,20 @@ extension StoreConformance {
         StoreConformanceCheck("run query: ordering by any key, pages, and the parts asked for") {
             try await runQuery($0)
         },
+        StoreConformanceCheck("searches: the largest page size is refused, not trapped on") {
+            try await largestPageSize($0)
+        },
     ]
+
+    static func largestPageSize(_ store: any ProvenanceStore) async throws {
+        await #expect(throws: StoreError.self) {
+            _ = try await store.searchRuns(RunSearch(experiments: [0], limit: .max))
+        }
+        await #expect(throws: StoreError.self) { _ = try await store.searchExperiments(ExperimentSearch(limit: .max)) }
+        await #expect(throws: StoreError.self) {
+            _ = try await store.searchModels(ModelSearch(experiments: [0], limit: .max))
+        }
+    }
 
     /// The run search over both fixture experiments, with `clauses`.
     private static func searched(

@@ -81,20 +81,6 @@ struct SharedSQLTests {
         #expect(throws: StoreError.self) { try sql.statement("SELECT 1", limit: 1, offset: -1) }
     }
 
-    @Test("the largest page size is refused, not trapped on")
-    func largestPageSize() async throws {
-        let store = try SQLiteStore.inMemory(logger: Logger(label: "provkit.test.sql"))
-        await #expect(throws: StoreError.self) {
-            _ = try await store.searchRuns(RunSearch(experiments: [0], limit: .max))
-        }
-        await #expect(throws: StoreError.self) {
-            _ = try await store.searchExperiments(ExperimentSearch(limit: .max))
-        }
-        await #expect(throws: StoreError.self) {
-            _ = try await store.searchModels(ModelSearch(experiments: [0], limit: .max))
-        }
-    }
-
     @Test("a read assembles runs from the rows of its statements, in the order of the keys")
     func assemblesRuns() throws {
         let run = ProvID(high: 1, low: 2)

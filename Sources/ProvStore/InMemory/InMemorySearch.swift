@@ -140,10 +140,8 @@ struct InMemorySearch<Row> {
 
     /// One page of the rows that match, in order; one row more than `limit` tells whether another page follows.
     func page(_ rows: [Row], limit: Int, offset: Int) throws -> (items: [Row], hasMore: Bool) {
-        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
-        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
-        guard limit < Int.max else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
-        let page = matches(rows).dropFirst(offset).prefix(limit + 1)
+        let rowsToRead = try PageBounds.rowsToRead(limit: limit, offset: offset)
+        let page = matches(rows).dropFirst(offset).prefix(rowsToRead)
         return (Array(page.prefix(limit)), page.count > limit)
     }
 

@@ -89,11 +89,7 @@ package struct SearchSQL: Sendable {
     /// The statement `select` followed by the WHERE, ORDER BY, LIMIT and OFFSET clauses with all their arguments;
     /// one row more than `limit` is asked for, to tell whether another page follows.
     package func statement(_ select: String, limit: Int, offset: Int) throws -> SQLStatement {
-        guard limit >= 1 else { throw StoreError(.invalidQuery, "the page size must be at least 1, got \(limit)") }
-        guard offset >= 0 else { throw StoreError(.invalidQuery, "the page offset must not be negative") }
-        let (next, overflow) = limit.addingReportingOverflow(1)
-        guard !overflow else { throw StoreError(.invalidQuery, "the page size \(limit) is too large") }
-        let statement = self.statement(select, limit: next)
+        let statement = self.statement(select, limit: try PageBounds.rowsToRead(limit: limit, offset: offset))
         return SQLStatement(statement.sql + " OFFSET ?", statement.arguments + [.integer(offset)])
     }
 
